@@ -1,0 +1,69 @@
+# G2B portal: build one Kore module, run it, test it.
+#   make run     install what is missing, build, serve on 127.0.0.1:8888
+#   make test    install, build, run unit + e2e + browser tests
+#   make bench   benchmarks with ratios to baselines measured in the same run
+
+CC		?= cc
+BUILD		:= build
+KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
+WARN		:= -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
+		   -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS		+= -std=c99 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) \
+		   -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+		   -Iportal $(KORE_FEATURES)
+LDLIBS		:= -lpq -lssl -lcrypto
+
+# Kore-free code: linked into the module and into the unit tests.
+CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
+		   portal/validate.c portal/crypto.c
+MODULE_SRC	:= $(CORE_SRC) portal/web.c portal/resources.c portal/init.c \
+		   portal/pages.c portal/account.c portal/register.c \
+		   portal/admin.c
+MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
+HEADERS		:= $(wildcard portal/*.h)
+
+UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer
+
+.PHONY: all deps build run test unit e2e browser bench clean
+
+all: build
+
+deps:
+	@sh conf/deps.sh
+
+build: $(BUILD)/g2b.so
+
+$(BUILD)/g2b.so: $(MODULE_OBJ)
+	$(CC) -shared -o $@ $(MODULE_OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(CORE_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra -Iportal \
+	    -o $@ $< $(CORE_SRC) -lcmocka -lssl -lcrypto
+
+run: deps build
+	@sh conf/run.sh
+
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+e2e: build
+	@sh tests/run-layer.sh e2e
+
+browser: build
+	@sh tests/run-layer.sh browser
+
+test: deps build $(UNIT_BIN)
+	@sh tests/run-all.sh $(UNIT_BIN)
+
+bench: deps build
+	@sh tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

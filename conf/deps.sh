@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install the Debian packages the portal needs to build, run and test.
+# Idempotent and quiet when nothing is missing.
+set -e
+PKGS="kore libpq-dev libssl-dev libxml2-dev libxml2-utils libxmlsec1-dev xmlsec1
+      libcmocka-dev postgresql-15 postgresql-contrib pkg-config gcc make
+      nodejs chromium wrk ca-certificates fonts-noto-cjk"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# nodejs from some repositories ships npm itself; only ask for npm when absent.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,691 @@
+/*
+ * web: the shared request pipeline and the one asynchronous database state
+ * machine. Sessions live in PostgreSQL so any worker on any node can serve
+ * any request.
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "web.h"
+
+#define S_START		0
+#define S_WAIT		1
+#define S_DISPATCH	2
+
+#define COOKIE_SID	"g2b_sid"
+#define COOKIE_VISITOR	"g2b_v"
+#define COOKIE_LANG	"g2b_lang"
+
+static int	st_start(struct http_request *);
+static int	st_wait(struct http_request *);
+static int	st_dispatch(struct http_request *);
+static void	ctx_free(struct http_request *);
+static void	query_send(struct g2b_ctx *);
+static int	session_loaded(struct g2b_ctx *);
+static void	client_ip(struct http_request *, char *, size_t);
+static void	page_vars(struct g2b_ctx *, const char *);
+static const char *msg_cb(void *, const char *);
+
+static struct http_state states[] = {
+	KORE_HTTP_STATE(st_start),
+	KORE_HTTP_STATE(st_wait),
+	KORE_HTTP_STATE(st_dispatch),
+};
+
+static const char *const session_sql =
+    "SELECT user_id, login, role, name, org_id, org_name, org_status, "
+    "org_kind, unread FROM portal.session_get($1::bytea, "
+    "make_interval(mins => $2::int))";
+
+int
+g2b_run(struct http_request *req, const struct g2b_route *route)
+{
+	struct g2b_ctx	*ctx;
+
+	if (!http_state_exists(req)) {
+		ctx = http_state_create(req, sizeof(*ctx), ctx_free);
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->req = req;
+		ctx->route = route;
+		req->fsm_state = S_START;
+	}
+	return (http_state_run(states, sizeof(states) / sizeof(states[0]),
+	    req));
+}
+
+static void
+ctx_free(struct http_request *req)
+{
+	struct g2b_ctx	*ctx;
+	int		 i;
+
+	if ((ctx = http_state_get(req)) == NULL)
+		return;
+	if (ctx->sql_bound)
+		kore_pgsql_cleanup(&ctx->sql);
+	if (ctx->res != NULL)
+		PQclear(ctx->res);
+	for (i = 0; i < G2B_MAX_PARAMS; i++)
+		free(ctx->q_vals[i]);
+	for (i = 0; i < 8; i++)
+		free(ctx->s[i]);
+	form_cleanup(&ctx->qs);
+	form_cleanup(&ctx->body);
+	tmpl_vars_free(ctx->vars);
+	secure_wipe(ctx->sid, sizeof(ctx->sid));
+	secure_wipe(ctx->csrf, sizeof(ctx->csrf));
+	http_state_cleanup(req);
+}
+
+static void
+client_ip(struct http_request *req, char *out, size_t len)
+{
+	struct connection	*c = req->owner;
+
+	out[0] = '\0';
+	if (c->family == AF_INET)
+		inet_ntop(AF_INET, &c->addr.ipv4.sin_addr, out, len);
+	else if (c->family == AF_INET6)
+		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, len);
+	if (out[0] == '\0')
+		kore_strlcpy(out, "127.0.0.1", len);
+}
+
+static int
+st_start(struct http_request *req)
+{
+	struct g2b_ctx	*ctx = http_state_get(req);
+	const char	*cookie, *lang, *vals[2];
+	char		 idle[16], lc[4];
+	unsigned char	 h[TOKEN_HASH_LEN];
+
+	ctx->vars = tmpl_vars_alloc();
+	client_ip(req, ctx->ip, sizeof(ctx->ip));
+	form_init(&ctx->qs);
+	form_init(&ctx->body);
+	if (req->query_string != NULL &&
+	    form_parse(&ctx->qs, req->query_string,
+	    strlen(req->query_string)) == -1)
+		form_init(&ctx->qs);
+
+	cookie = NULL;
+	(void)http_request_header(req, "cookie", &cookie);
+	ctx->lang = LANG_KO;
+	if (cookie_get(cookie, COOKIE_LANG, lc, sizeof(lc)) == 0 &&
+	    !strcmp(lc, "en"))
+		ctx->lang = LANG_EN;
+	if ((lang = g2b_get(ctx, "lang")) != NULL)
+		ctx->lang = !strcmp(lang, "en") ? LANG_EN : LANG_KO;
+
+	if (cookie_get(cookie, COOKIE_VISITOR, ctx->visitor,
+	    sizeof(ctx->visitor)) == -1 || !token_valid(ctx->visitor)) {
+		ctx->visitor[0] = '\0';
+		if (token_new(ctx->visitor) == -1)
+			fatal("token_new: no randomness");
+		ctx->new_visitor = 1;
+	}
+
+	if (cookie_get(cookie, COOKIE_SID, ctx->sid, sizeof(ctx->sid)) == 0 &&
+	    token_valid(ctx->sid)) {
+		token_hash(ctx->sid, h);
+		ctx->sid_hash_hex[0] = '\\';
+		ctx->sid_hash_hex[1] = 'x';
+		hex_encode(h, sizeof(h), ctx->sid_hash_hex + 2);
+		snprintf(idle, sizeof(idle), "%d", g2b_conf.idle_minutes);
+		vals[0] = ctx->sid_hash_hex;
+		vals[1] = idle;
+		g2b_query(ctx, session_loaded, session_sql, 2, vals);
+		return (HTTP_STATE_CONTINUE);
+	}
+	ctx->sid[0] = '\0';
+	req->fsm_state = S_DISPATCH;
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+session_loaded(struct g2b_ctx *ctx)
+{
+	struct g2b_user	*u = &ctx->user;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) == 1) {
+		ctx->logged_in = 1;
+		kore_strlcpy(u->id, g2b_val(ctx, 0, 0), sizeof(u->id));
+		kore_strlcpy(u->login, g2b_val(ctx, 0, 1), sizeof(u->login));
+		u->role = g2b_role_bit(g2b_val(ctx, 0, 2));
+		kore_strlcpy(u->name, g2b_val(ctx, 0, 3), sizeof(u->name));
+		kore_strlcpy(u->org_id, g2b_val(ctx, 0, 4), sizeof(u->org_id));
+		kore_strlcpy(u->org_name, g2b_val(ctx, 0, 5),
+		    sizeof(u->org_name));
+		kore_strlcpy(u->org_status, g2b_val(ctx, 0, 6),
+		    sizeof(u->org_status));
+		kore_strlcpy(u->org_kind, g2b_val(ctx, 0, 7),
+		    sizeof(u->org_kind));
+		u->unread = strtol(g2b_val(ctx, 0, 8), NULL, 10);
+	} else {
+		ctx->sid[0] = '\0';
+	}
+	ctx->req->fsm_state = S_DISPATCH;
+	return (STEP_WAIT);	/* not done: the dispatcher runs next */
+}
+
+static int
+st_dispatch(struct http_request *req)
+{
+	struct g2b_ctx		*ctx = http_state_get(req);
+	const struct g2b_route	*rt = ctx->route;
+	g2b_step		 step;
+	const char		*ctype, *token;
+	char			 buf[8192];
+	struct strbuf		 body;
+	ssize_t			 n;
+	int			 bit, r;
+
+	bit = ctx->logged_in ? ctx->user.role : ROLE_ANON;
+	csrf_token(g2b_conf.secret, sizeof(g2b_conf.secret),
+	    ctx->logged_in ? ctx->sid : ctx->visitor, ctx->csrf);
+
+	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+		step = rt->get;
+	else if (req->method == HTTP_METHOD_POST)
+		step = rt->post;
+	else
+		step = NULL;
+	if (step == NULL) {
+		http_response_header(req, "allow",
+		    rt->post ? (rt->get ? "GET, HEAD, POST" : "POST") :
+		    "GET, HEAD");
+		r = g2b_error(ctx, 405);
+		return (HTTP_STATE_COMPLETE);
+	}
+
+	/* Deny by default: the route must name the caller's role. */
+	if ((rt->roles & bit) == 0) {
+		if (!ctx->logged_in && req->method == HTTP_METHOD_GET) {
+			strbuf_init(&body);
+			strbuf_appendstr(&body, "/login?next=");
+			strbuf_append_url(&body, req->path, strlen(req->path));
+			g2b_redirect(ctx, body.data);
+			strbuf_cleanup(&body);
+		} else {
+			g2b_error(ctx, ctx->logged_in ? 403 : 401);
+		}
+		return (HTTP_STATE_COMPLETE);
+	}
+	if ((rt->flags & ROUTE_APPROVED_ORG) &&
+	    strcmp(ctx->user.org_status, "approved") != 0) {
+		g2b_error(ctx, 403);
+		return (HTTP_STATE_COMPLETE);
+	}
+
+	if (req->method == HTTP_METHOD_POST) {
+		ctype = NULL;
+		(void)http_request_header(req, "content-type", &ctype);
+		if (ctype == NULL || strncasecmp(ctype,
+		    "application/x-www-form-urlencoded", 33) != 0) {
+			if (!(rt->flags & ROUTE_NO_CSRF)) {
+				g2b_error(ctx, 415);
+				return (HTTP_STATE_COMPLETE);
+			}
+		} else {
+			strbuf_init(&body);
+			for (;;) {
+				n = http_body_read(req, buf, sizeof(buf));
+				if (n <= 0)
+					break;
+				strbuf_append(&body, buf, (size_t)n);
+			}
+			r = form_parse(&ctx->body, body.data, body.len);
+			strbuf_cleanup(&body);
+			if (n < 0 || r == -1) {
+				g2b_error(ctx, 400);
+				return (HTTP_STATE_COMPLETE);
+			}
+		}
+		if (!(rt->flags & ROUTE_NO_CSRF)) {
+			token = g2b_post(ctx, "csrf");
+			if (ctx->new_visitor && !ctx->logged_in)
+				token = NULL;
+			if (!csrf_check(g2b_conf.secret,
+			    sizeof(g2b_conf.secret),
+			    ctx->logged_in ? ctx->sid : ctx->visitor, token)) {
+				kore_log(LOG_NOTICE, "csrf refused on %s from %s",
+				    req->path, ctx->ip);
+				g2b_error(ctx, 403);
+				return (HTTP_STATE_COMPLETE);
+			}
+		}
+	}
+
+	req->fsm_state = S_WAIT;
+	r = step(ctx);
+	if (r == STEP_DONE)
+		return (HTTP_STATE_COMPLETE);
+	return (HTTP_STATE_CONTINUE);
+}
+
+int
+g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
+    const char *const *vals)
+{
+	int	i;
+
+	if (n > G2B_MAX_PARAMS)
+		fatal("g2b_query: too many parameters (%d)", n);
+	for (i = 0; i < G2B_MAX_PARAMS; i++) {
+		free(ctx->q_vals[i]);
+		ctx->q_vals[i] = NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (vals[i] != NULL && (ctx->q_vals[i] = strdup(vals[i])) ==
+		    NULL)
+			fatal("strdup");
+	}
+	if (ctx->res != NULL) {
+		PQclear(ctx->res);
+		ctx->res = NULL;
+	}
+	ctx->q_sql = sql;
+	ctx->q_n = n;
+	ctx->next = next;
+	ctx->db_error = 0;
+	ctx->sqlstate[0] = '\0';
+
+	if (ctx->sql_bound)
+		kore_pgsql_cleanup(&ctx->sql);
+	kore_pgsql_init(&ctx->sql);
+	kore_pgsql_bind_request(&ctx->sql, ctx->req);
+	ctx->sql_bound = 1;
+	ctx->req->fsm_state = S_WAIT;
+	query_send(ctx);
+	return (STEP_WAIT);
+}
+
+static void
+query_send(struct g2b_ctx *ctx)
+{
+	int	lengths[G2B_MAX_PARAMS], formats[G2B_MAX_PARAMS], i;
+
+	if (!kore_pgsql_setup(&ctx->sql, "db", KORE_PGSQL_ASYNC)) {
+		/* INIT: queued for a free connection; we are woken later. */
+		if (ctx->sql.state == KORE_PGSQL_STATE_INIT)
+			ctx->queued = 1;
+		return;
+	}
+	for (i = 0; i < ctx->q_n; i++) {
+		lengths[i] = ctx->q_vals[i] ? (int)strlen(ctx->q_vals[i]) : 0;
+		formats[i] = 0;
+	}
+	(void)kore_pgsql_query_param_fields(&ctx->sql, ctx->q_sql, 0,
+	    ctx->q_n, (const char **)ctx->q_vals, lengths, formats);
+}
+
+static int
+st_wait(struct http_request *req)
+{
+	struct g2b_ctx	*ctx = http_state_get(req);
+	const char	*st;
+	g2b_step	 step;
+	int		 r;
+
+	switch (ctx->sql.state) {
+	case KORE_PGSQL_STATE_INIT:
+		if (ctx->queued) {
+			ctx->queued = 0;
+			return (HTTP_STATE_RETRY);
+		}
+		query_send(ctx);
+		if (ctx->sql.state == KORE_PGSQL_STATE_INIT)
+			return (HTTP_STATE_RETRY);
+		return (HTTP_STATE_CONTINUE);
+	case KORE_PGSQL_STATE_WAIT:
+		return (HTTP_STATE_RETRY);
+	case KORE_PGSQL_STATE_RESULT:
+		if (ctx->res == NULL) {
+			ctx->res = ctx->sql.result;
+			ctx->sql.result = NULL;
+		}
+		kore_pgsql_continue(&ctx->sql);
+		return (HTTP_STATE_CONTINUE);
+	case KORE_PGSQL_STATE_ERROR:
+		ctx->db_error = 1;
+		if (ctx->sql.result != NULL &&
+		    (st = PQresultErrorField(ctx->sql.result,
+		    PG_DIAG_SQLSTATE)) != NULL)
+			kore_strlcpy(ctx->sqlstate, st, sizeof(ctx->sqlstate));
+		kore_log(LOG_ERR, "query failed on %s (%s): %s", req->path,
+		    ctx->sqlstate, ctx->sql.error ? ctx->sql.error : "?");
+		if (ctx->res != NULL) {
+			PQclear(ctx->res);
+			ctx->res = NULL;
+		}
+		break;
+	case KORE_PGSQL_STATE_DONE:
+	case KORE_PGSQL_STATE_COMPLETE:
+		break;
+	default:
+		return (HTTP_STATE_RETRY);
+	}
+
+	kore_pgsql_cleanup(&ctx->sql);
+	ctx->sql_bound = 0;
+	step = ctx->next;
+	ctx->next = NULL;
+	if (step == NULL)
+		fatal("g2b: query finished with no next step");
+	r = step(ctx);
+	if (r == STEP_DONE)
+		return (HTTP_STATE_COMPLETE);
+	/* A new query was issued, or the dispatcher runs next. */
+	return (HTTP_STATE_CONTINUE);
+}
+
+int
+g2b_rows(struct g2b_ctx *ctx)
+{
+	return (ctx->res ? PQntuples(ctx->res) : 0);
+}
+
+const char *
+g2b_val(struct g2b_ctx *ctx, int row, int col)
+{
+	if (ctx->res == NULL || row >= PQntuples(ctx->res) ||
+	    col >= PQnfields(ctx->res))
+		return ("");
+	return (PQgetvalue(ctx->res, row, col));
+}
+
+int
+g2b_isnull(struct g2b_ctx *ctx, int row, int col)
+{
+	if (ctx->res == NULL || row >= PQntuples(ctx->res) ||
+	    col >= PQnfields(ctx->res))
+		return (1);
+	return (PQgetisnull(ctx->res, row, col));
+}
+
+void
+g2b_row_vars(struct g2b_ctx *ctx, int row, struct tmpl_vars *v)
+{
+	int	c;
+
+	if (ctx->res == NULL)
+		return;
+	for (c = 0; c < PQnfields(ctx->res); c++)
+		tmpl_set(v, PQfname(ctx->res, c), PQgetvalue(ctx->res, row, c));
+}
+
+int
+g2b_role_bit(const char *role)
+{
+	if (!strcmp(role, "supplier"))
+		return (ROLE_SUPPLIER);
+	if (!strcmp(role, "agency"))
+		return (ROLE_AGENCY);
+	if (!strcmp(role, "officer"))
+		return (ROLE_OFFICER);
+	if (!strcmp(role, "staff"))
+		return (ROLE_STAFF);
+	if (!strcmp(role, "agent"))
+		return (ROLE_AGENT);
+	return (0);
+}
+
+const char *
+g2b_post(struct g2b_ctx *ctx, const char *key)
+{
+	return (form_get(&ctx->body, key));
+}
+
+const char *
+g2b_get(struct g2b_ctx *ctx, const char *key)
+{
+	return (form_get(&ctx->qs, key));
+}
+
+int
+g2b_path_arg(struct g2b_ctx *ctx, int i, char *out, size_t len)
+{
+	regmatch_t	*m = &ctx->req->cgroups[i];
+	size_t		 n;
+
+	if (i >= HTTP_CAPTURE_GROUPS || m->rm_so < 0 || m->rm_eo < m->rm_so)
+		return (-1);
+	n = (size_t)(m->rm_eo - m->rm_so);
+	if (n + 1 > len)
+		return (-1);
+	memcpy(out, ctx->req->path + m->rm_so, n);
+	out[n] = '\0';
+	return (0);
+}
+
+const char *
+g2b_keep(struct g2b_ctx *ctx, int slot, const char *s)
+{
+	free(ctx->s[slot]);
+	if ((ctx->s[slot] = strdup(s ? s : "")) == NULL)
+		fatal("strdup");
+	return (ctx->s[slot]);
+}
+
+const char *
+g2b_msg_lang(int lang, const char *key)
+{
+	const char	*m;
+
+	if ((m = resources_msg(lang, key)) == NULL &&
+	    (m = resources_msg(LANG_KO, key)) == NULL)
+		m = key;
+	return (m);
+}
+
+const char *
+g2b_msg(struct g2b_ctx *ctx, const char *key)
+{
+	return (g2b_msg_lang(ctx->lang, key));
+}
+
+static const char *
+msg_cb(void *arg, const char *key)
+{
+	return (g2b_msg((struct g2b_ctx *)arg, key));
+}
+
+void
+g2b_field_error(struct g2b_ctx *ctx, const char *field, const char *key)
+{
+	char	name[80];
+
+	snprintf(name, sizeof(name), "err_%s", field);
+	if (tmpl_get(ctx->vars, name) == NULL)
+		tmpl_set(ctx->vars, name, g2b_msg(ctx, key));
+	ctx->invalid = 1;
+}
+
+void
+g2b_headers(struct http_request *req, const char *ctype)
+{
+	http_response_header(req, "content-type", ctype);
+	http_response_header(req, "content-security-policy",
+	    "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+	    "form-action 'self'; frame-ancestors 'none'");
+	http_response_header(req, "x-content-type-options", "nosniff");
+	http_response_header(req, "x-frame-options", "DENY");
+	http_response_header(req, "referrer-policy", "same-origin");
+	http_response_header(req, "permissions-policy",
+	    "camera=(), microphone=(), geolocation=()");
+	http_response_header(req, "cross-origin-opener-policy", "same-origin");
+}
+
+static void
+set_cookies(struct g2b_ctx *ctx)
+{
+	char	buf[256];
+
+	if (ctx->new_visitor) {
+		snprintf(buf, sizeof(buf), "%s=%s; Path=/; HttpOnly; "
+		    "SameSite=Lax%s", COOKIE_VISITOR, ctx->visitor,
+		    g2b_conf.secure_cookies ? "; Secure" : "");
+		http_response_header(ctx->req, "set-cookie", buf);
+		ctx->new_visitor = 0;
+	}
+}
+
+int
+g2b_send(struct g2b_ctx *ctx, int status, const char *ctype,
+    const void *data, size_t len)
+{
+	g2b_headers(ctx->req, ctype);
+	http_response_header(ctx->req, "cache-control", "no-store");
+	set_cookies(ctx);
+	http_response(ctx->req, status, data, len);
+	return (STEP_DONE);
+}
+
+/* Variables every page can use: who is logged in, language, CSRF. */
+static void
+page_vars(struct g2b_ctx *ctx, const char *title_key)
+{
+	struct tmpl_vars	*v = ctx->vars;
+	struct strbuf		 url;
+	const char		*path;
+
+	tmpl_set(v, "lang", ctx->lang == LANG_EN ? "en" : "ko");
+	tmpl_set(v, "csrf", ctx->csrf);
+	tmpl_set(v, "title", g2b_msg(ctx, title_key));
+	path = ctx->req->path;
+	tmpl_set(v, "path", path);
+	strbuf_init(&url);
+	strbuf_appendstr(&url, "/lang?to=");
+	strbuf_appendstr(&url, ctx->lang == LANG_EN ? "ko" : "en");
+	strbuf_appendstr(&url, "&next=");
+	strbuf_append_url(&url, path, strlen(path));
+	tmpl_set(v, "lang_switch_url", url.data);
+	strbuf_cleanup(&url);
+	tmpl_set(v, "lang_switch_label", ctx->lang == LANG_EN ?
+	    "한국어" : "English");
+	if (ctx->logged_in) {
+		tmpl_set(v, "logged_in", "1");
+		tmpl_set(v, "user_name", ctx->user.name);
+		tmpl_set(v, "user_login", ctx->user.login);
+		tmpl_set(v, "org_name", ctx->user.org_name);
+		tmpl_setf(v, "unread", "%ld", ctx->user.unread);
+		tmpl_set(v, "is_supplier",
+		    ctx->user.role == ROLE_SUPPLIER ? "1" : "0");
+		tmpl_set(v, "is_agency", (ctx->user.role &
+		    (ROLE_AGENCY | ROLE_OFFICER)) ? "1" : "0");
+		tmpl_set(v, "is_officer",
+		    ctx->user.role == ROLE_OFFICER ? "1" : "0");
+		tmpl_set(v, "is_staff",
+		    ctx->user.role == ROLE_STAFF ? "1" : "0");
+		tmpl_set(v, "is_agent",
+		    ctx->user.role == ROLE_AGENT ? "1" : "0");
+		tmpl_set(v, "role_label", g2b_msg(ctx,
+		    ctx->user.role == ROLE_SUPPLIER ? "role.supplier" :
+		    ctx->user.role == ROLE_AGENCY ? "role.agency" :
+		    ctx->user.role == ROLE_OFFICER ? "role.officer" :
+		    ctx->user.role == ROLE_STAFF ? "role.staff" :
+		    "role.agent"));
+	}
+}
+
+int
+g2b_render(struct g2b_ctx *ctx, int status, const char *name,
+    const char *title_key)
+{
+	struct strbuf	 page, out;
+	const char	*src;
+	size_t		 len;
+
+	page_vars(ctx, title_key);
+	strbuf_init(&page);
+	strbuf_init(&out);
+	if ((src = resources_template(name, &len)) == NULL)
+		fatal("template %s missing", name);
+	if (tmpl_render(src, len, ctx->vars, msg_cb, ctx, &page) == -1) {
+		kore_log(LOG_ERR, "template %s: %s", name, page.data);
+		goto fail;
+	}
+	tmpl_set_n(ctx->vars, "content", page.data, page.len);
+	if ((src = resources_template("layout", &len)) == NULL)
+		fatal("template layout missing");
+	if (tmpl_render(src, len, ctx->vars, msg_cb, ctx, &out) == -1) {
+		kore_log(LOG_ERR, "template layout: %s", out.data);
+		goto fail;
+	}
+	g2b_send(ctx, status, "text/html; charset=utf-8", out.data, out.len);
+	strbuf_cleanup(&page);
+	strbuf_cleanup(&out);
+	return (STEP_DONE);
+
+fail:
+	strbuf_cleanup(&page);
+	strbuf_cleanup(&out);
+	return (g2b_error(ctx, 500));
+}
+
+int
+g2b_redirect(struct g2b_ctx *ctx, const char *url)
+{
+	g2b_headers(ctx->req, "text/plain; charset=utf-8");
+	http_response_header(ctx->req, "location", url);
+	http_response_header(ctx->req, "cache-control", "no-store");
+	set_cookies(ctx);
+	http_response(ctx->req, HTTP_STATUS_SEE_OTHER, NULL, 0);
+	return (STEP_DONE);
+}
+
+/* An error page in the user's language; never shows internals. */
+int
+g2b_error(struct g2b_ctx *ctx, int status)
+{
+	struct strbuf	 page;
+	const char	*src, *key;
+	size_t		 len;
+	char		 k[32];
+
+	switch (status) {
+	case 400: case 401: case 403: case 404: case 405: case 409:
+	case 413: case 415: case 503:
+		break;
+	default:
+		status = 500;
+	}
+	snprintf(k, sizeof(k), "error.%d", status);
+	key = k;
+	tmpl_vars_free(ctx->vars);
+	ctx->vars = tmpl_vars_alloc();
+	tmpl_setf(ctx->vars, "status", "%d", status);
+	tmpl_set(ctx->vars, "error_text", g2b_msg(ctx, key));
+	snprintf(k, sizeof(k), "error.%d.title", status);
+	page_vars(ctx, k);
+	strbuf_init(&page);
+	if ((src = resources_template("error", &len)) != NULL &&
+	    tmpl_render(src, len, ctx->vars, msg_cb, ctx, &page) == 0) {
+		tmpl_set_n(ctx->vars, "content", page.data, page.len);
+		strbuf_reset(&page);
+		if ((src = resources_template("layout", &len)) != NULL &&
+		    tmpl_render(src, len, ctx->vars, msg_cb, ctx,
+		    &page) == 0) {
+			g2b_send(ctx, status, "text/html; charset=utf-8",
+			    page.data, page.len);
+			strbuf_cleanup(&page);
+			return (STEP_DONE);
+		}
+	}
+	strbuf_cleanup(&page);
+	g2b_send(ctx, status, "text/plain; charset=utf-8", "error\n", 6);
+	return (STEP_DONE);
+}
+
+int
+g2b_json(struct g2b_ctx *ctx, int status, const struct strbuf *b)
+{
+	return (g2b_send(ctx, status, "application/json; charset=utf-8",
+	    b->data, b->len));
+}

@@ -1,0 +1,158 @@
+/*
+ * web: the request pipeline every handler in every area uses.
+ *
+ * A handler is a route (who may call it, which methods) and steps. The
+ * pipeline loads the session, checks the role (deny by default), checks the
+ * CSRF token on every POST, then calls the route's get or post step. A step
+ * either answers (g2b_render, g2b_redirect, g2b_error, g2b_json: STEP_DONE)
+ * or issues one asynchronous query with g2b_query and names the step that
+ * receives its result (STEP_WAIT). No handler writes its own state machine
+ * and no request path runs a synchronous query.
+ */
+#ifndef G2B_WEB_H
+#define G2B_WEB_H
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/pgsql.h>
+
+#include "crypto.h"
+#include "form.h"
+#include "strbuf.h"
+#include "tmpl.h"
+
+#define ROLE_ANON	0x01
+#define ROLE_SUPPLIER	0x02
+#define ROLE_AGENCY	0x04
+#define ROLE_OFFICER	0x08
+#define ROLE_STAFF	0x10
+#define ROLE_AGENT	0x20
+#define ROLE_USER	(ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER | \
+			    ROLE_STAFF | ROLE_AGENT)
+#define ROLE_ANY	(ROLE_ANON | ROLE_USER)
+
+/* Route flags. */
+#define ROUTE_APPROVED_ORG	0x01	/* the user's organisation is approved */
+#define ROUTE_NO_CSRF		0x02	/* machine endpoints with their own auth */
+
+#define STEP_DONE	1
+#define STEP_WAIT	2
+
+#define LANG_KO		0
+#define LANG_EN		1
+
+#define G2B_MAX_PARAMS	24
+
+struct g2b_ctx;
+typedef int (*g2b_step)(struct g2b_ctx *);
+
+struct g2b_route {
+	const char	*name;
+	int		 roles;
+	int		 flags;
+	g2b_step	 get;
+	g2b_step	 post;
+};
+
+struct g2b_user {
+	char	id[24];
+	char	login[40];
+	char	name[128];
+	char	org_id[24];
+	char	org_name[256];
+	char	org_status[16];
+	char	org_kind[16];
+	int	role;
+	long	unread;
+};
+
+struct g2b_ctx {
+	struct http_request	*req;
+	const struct g2b_route	*route;
+
+	/* The one in-flight query. */
+	struct kore_pgsql	 sql;
+	int			 sql_bound;
+	int			 queued;
+	const char		*q_sql;
+	int			 q_n;
+	char			*q_vals[G2B_MAX_PARAMS];
+	g2b_step		 next;
+	PGresult		*res;		/* result of the last query */
+	int			 db_error;
+	char			 sqlstate[6];
+
+	/* Who is asking. */
+	int			 logged_in;
+	struct g2b_user		 user;
+	char			 sid[TOKEN_LEN + 1];
+	char			 sid_hash_hex[TOKEN_HASH_LEN * 2 + 4];
+	char			 visitor[TOKEN_LEN + 1];
+	int			 new_visitor;
+	char			 csrf[TOKEN_LEN + 1];
+	int			 lang;
+	char			 ip[64];
+
+	struct form		 qs;
+	struct form		 body;
+	struct tmpl_vars	*vars;
+	int			 invalid;	/* a field error was set */
+
+	/* Handler scratch, freed with the request. */
+	char			*s[8];
+	long long		 n[4];
+};
+
+/* The handler body of every route. */
+int		 g2b_run(struct http_request *, const struct g2b_route *);
+
+/* Issue a query; the result goes to next. Always returns STEP_WAIT. */
+int		 g2b_query(struct g2b_ctx *, g2b_step, const char *, int,
+		    const char *const *);
+int		 g2b_rows(struct g2b_ctx *);
+const char	*g2b_val(struct g2b_ctx *, int, int);
+int		 g2b_isnull(struct g2b_ctx *, int, int);
+/* Set template variables from every column of a result row. */
+void		 g2b_row_vars(struct g2b_ctx *, int, struct tmpl_vars *);
+
+/* Responses. Each returns STEP_DONE. */
+int		 g2b_render(struct g2b_ctx *, int, const char *, const char *);
+int		 g2b_redirect(struct g2b_ctx *, const char *);
+int		 g2b_error(struct g2b_ctx *, int);
+int		 g2b_json(struct g2b_ctx *, int, const struct strbuf *);
+int		 g2b_send(struct g2b_ctx *, int, const char *, const void *,
+		    size_t);
+
+/* Messages in the request's language. */
+const char	*g2b_msg(struct g2b_ctx *, const char *);
+const char	*g2b_msg_lang(int, const char *);
+/* Record a field error: sets err_<field> and marks the form invalid. */
+void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
+/* Form value from the POST body (NULL if absent) and query string. */
+const char	*g2b_post(struct g2b_ctx *, const char *);
+const char	*g2b_get(struct g2b_ctx *, const char *);
+/* Capture group i of a regex route, copied to out. 0 or -1. */
+int		 g2b_path_arg(struct g2b_ctx *, int, char *, size_t);
+/* Keep a string for later steps (freed with the request). */
+const char	*g2b_keep(struct g2b_ctx *, int, const char *);
+int		 g2b_role_bit(const char *);
+void		 g2b_headers(struct http_request *, const char *);
+
+/* Server-wide settings, read once at start-up (portal/init.c). */
+struct g2b_config {
+	char		*root;
+	char		*dsn;
+	unsigned char	 secret[32];
+	int		 idle_minutes;
+	int		 secure_cookies;
+};
+extern struct g2b_config	g2b_conf;
+
+/* Resources (portal/resources.c), loaded in the parent before workers fork. */
+void		 resources_load(const char *);
+const char	*resources_template(const char *, size_t *);
+const char	*resources_msg(int, const char *);
+int		 resources_static(const char *, const char **, size_t *,
+		    const char **, const char **);
+
+#endif
