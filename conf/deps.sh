@@ -13,11 +13,21 @@ for p in $PKGS; do
 done
 # nodejs from some repositories ships npm itself; only ask for npm when absent.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
-[ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq >/dev/null
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# playwright-core for the browser tests (it drives Debian's chromium; it
+# downloads no browser). Only when the lock file changed or it is missing.
+root=$(cd "$(dirname "$0")/.." && pwd)
+b=$root/tests/browser
+if [ -f "$b/package-lock.json" ] &&
+    ! cmp -s "$b/package-lock.json" "$b/node_modules/.package-lock.json"; then
+	echo "deps: npm ci (tests/browser)"
+	(cd "$b" && npm ci --silent --no-audit --no-fund >/dev/null)
+fi

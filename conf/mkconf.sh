@@ -13,9 +13,9 @@ sed -e "s|@BIND@|$bind|g" -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" \
     -e "s|@PGCONNS@|$pgconns|g" \
     "$root/conf/g2b.conf.in" > "$out"
 if [ -n "$G2B_TLS_CERT" ] && [ -n "$G2B_TLS_KEY" ]; then
-	# Kore wants DH parameters even when ECDHE is used; make them once.
-	dh=$root/var/dhparam.pem
-	[ -s "$dh" ] || openssl dhparam -out "$dh" 2048 2>/dev/null
+	# Kore wants DH parameters even when ECDHE is used: the RFC 7919
+	# group Kore ships.
+	dh=/usr/share/kore/misc/ffdhe4096.pem
 	sed -i -e "s|tls no|tls yes|" \
 	    -e "s|^domain \* {|tls_dhparam $dh\nkeymgr_root $root\nkeymgr_runas $(id -un)\n\ndomain * {\n\tcertfile $G2B_TLS_CERT\n\tcertkey $G2B_TLS_KEY|" \
 	    -e "s|http_hsts_enable	0|http_hsts_enable	31536000|" "$out"

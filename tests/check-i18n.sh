@@ -1,0 +1,69 @@
+#!/bin/sh
+# The message catalogs are complete: Korean and English have the same keys,
+# every {{@key}} in a template exists, and every key built at run time from
+# a code list exists. Ends with "i18n: N passed, N failed".
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+ko=portal/i18n/ko.txt
+en=portal/i18n/en.txt
+passed=0
+failed=0
+check() {	# check DESCRIPTION COMMAND...
+	d=$1; shift
+	if "$@"; then passed=$((passed + 1)); else
+		echo "FAIL: $d"; failed=$((failed + 1)); fi
+}
+keys() { grep -E '^[a-z0-9_.]+ *=' "$1" | sed -E 's/ *=.*//' | sort; }
+
+missing_in() {	# keys of $1 absent from $2
+	keys "$1" > /tmp/i18n-a.$$; keys "$2" > /tmp/i18n-b.$$
+	m=$(comm -23 /tmp/i18n-a.$$ /tmp/i18n-b.$$)
+	rm -f /tmp/i18n-a.$$ /tmp/i18n-b.$$
+	[ -z "$m" ] || { echo "$m" | sed "s|^|  missing in $2: |"; return 1; }
+}
+check "every Korean key has an English text" missing_in $ko $en
+check "every English key has a Korean text" missing_in $en $ko
+
+templates_ok() {
+	rc=0
+	for k in $(cat portal/templates/*.html bidding/templates/*.html \
+	    crm/templates/*.html dw/templates/*.html 2>/dev/null |
+	    grep -o '{{@[a-z0-9_.]*}}' | sed 's/{{@//;s/}}//' | sort -u); do
+		for cat in $ko $en; do
+			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
+		done
+	done
+	return $rc
+}
+check "every {{@key}} in the templates exists" templates_ok
+
+dynamic_ok() {
+	rc=0
+	for k in region.11 region.26 region.27 region.28 region.29 region.30 \
+	    region.31 region.36 region.41 region.51 region.43 region.44 \
+	    region.52 region.46 region.47 region.48 region.50 \
+	    agency_kind.central agency_kind.local agency_kind.corporation \
+	    agency_kind.education biz_type.manufacturer biz_type.distributor \
+	    biz_type.service biz_type.construction status.pending \
+	    status.approved status.rejected status.pending.help \
+	    status.approved.help status.rejected.help role.supplier \
+	    role.agency role.officer role.staff role.agent; do
+		for cat in $ko $en; do
+			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
+		done
+	done
+	# Message keys named in C and SQL (notifications, audit events).
+	for k in $(grep -ho "'notif\.[a-z_]*'" portal/sql/*.sql | tr -d "'" | sort -u) \
+	    $(grep -ho "'[a-z]*\.[a-z_]*'" portal/sql/*.sql | tr -d "'" |
+	    grep -E '^(login|org|agency|user|password|demo)\.' | sed 's/^/event./' | sort -u) \
+	    $(grep -ho '"\(err\|error\|flash\|login\)\.[a-z0-9_]*"' portal/*.c | tr -d '"' | sort -u); do
+		for cat in $ko $en; do
+			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
+		done
+	done
+	return $rc
+}
+check "every key built from codes, SQL and C exists" dynamic_ok
+
+echo "i18n: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
