@@ -4,7 +4,7 @@
 set -e
 PKGS="kore libpq-dev libssl-dev libxml2-dev libxml2-utils libxmlsec1-dev xmlsec1
       libcmocka-dev postgresql-15 postgresql-contrib pkg-config gcc make
-      nodejs chromium wrk ca-certificates fonts-noto-cjk"
+      nodejs chromium wrk nginx ca-certificates fonts-noto-cjk"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -27,7 +27,8 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 b=$root/tests/browser
 if [ -f "$b/package-lock.json" ] &&
-    ! cmp -s "$b/package-lock.json" "$b/node_modules/.package-lock.json"; then
+    ! cmp -s "$b/package-lock.json" "$b/node_modules/.g2b-installed"; then
 	echo "deps: npm ci (tests/browser)"
-	(cd "$b" && npm ci --silent --no-audit --no-fund >/dev/null)
+	(cd "$b" && npm ci --silent --no-audit --no-fund >/dev/null &&
+	    cp package-lock.json node_modules/.g2b-installed)
 fi

@@ -5,7 +5,8 @@
 #             local cluster under var/pg, created on first use)
 #   G2B_PORT  port (default 8888);  G2B_BIND  address (default 127.0.0.1)
 #   G2B_WORKERS  Kore workers (default: number of cores)
-#   G2B_TLS_CERT, G2B_TLS_KEY  serve HTTPS with this certificate and key
+#   G2B_TLS_CERT, G2B_TLS_KEY  also serve HTTPS with this certificate and
+#             key on G2B_TLS_PORT (default 8443), through nginx (conf/tls.sh)
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,14 +32,24 @@ fi
 conf=var/g2b-$port.conf
 sh conf/mkconf.sh "$conf" "$bind" "$port" "$workers" "$root/var/access-$port.log"
 
+tls=0
 stop() {
 	trap - INT TERM EXIT
+	[ "$tls" = 1 ] && sh conf/tls.sh stop "$tlsport"
 	if [ "$local_pg" = 1 ]; then
 		sh conf/pg.sh stop var/pg || true
 	fi
 }
 trap stop INT TERM EXIT
-scheme=http
-[ -n "$G2B_TLS_CERT" ] && scheme=https
-echo "G2B portal on $scheme://$bind:$port (Ctrl-C stops it)"
+if [ -n "$G2B_TLS_CERT" ] && [ -n "$G2B_TLS_KEY" ]; then
+	tlsport=${G2B_TLS_PORT:-8443}
+	sh conf/tls.sh start "$bind" "$tlsport" "$bind" "$port" \
+	    "$G2B_TLS_CERT" "$G2B_TLS_KEY"
+	tls=1
+	# The session cookie must not travel over plain HTTP.
+	export G2B_SECURE_COOKIES=1 G2B_TRUSTED_PROXY=${G2B_TRUSTED_PROXY:-$bind}
+	echo "G2B portal on https://$bind:$tlsport (TLS) and http://$bind:$port"
+else
+	echo "G2B portal on http://$bind:$port (Ctrl-C stops it)"
+fi
 kore -fnrc "$conf" || true

@@ -106,6 +106,8 @@ config_read(void)
 		g2b_conf.idle_minutes = atoi(v);
 	v = getenv("G2B_SECURE_COOKIES");
 	g2b_conf.secure_cookies = (v != NULL && !strcmp(v, "1"));
+	if ((v = getenv("G2B_TRUSTED_PROXY")) != NULL && *v != '\0')
+		g2b_conf.trusted_proxy = kore_strdup(v);
 	secret_read();
 }
 

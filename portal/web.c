@@ -84,6 +84,8 @@ static void
 client_ip(struct http_request *req, char *out, size_t len)
 {
 	struct connection	*c = req->owner;
+	struct in6_addr		 a6;
+	const char		*xff, *p;
 
 	out[0] = '\0';
 	if (c->family == AF_INET)
@@ -92,6 +94,19 @@ client_ip(struct http_request *req, char *out, size_t len)
 		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, len);
 	if (out[0] == '\0')
 		kore_strlcpy(out, "127.0.0.1", len);
+
+	/* Behind the TLS proxy, the client is the last hop it appended. */
+	if (g2b_conf.trusted_proxy != NULL &&
+	    !strcmp(out, g2b_conf.trusted_proxy) &&
+	    http_request_header(req, "x-forwarded-for", &xff)) {
+		if ((p = strrchr(xff, ',')) != NULL)
+			xff = p + 1;
+		while (*xff == ' ')
+			xff++;
+		if (strlen(xff) < len && (inet_pton(AF_INET, xff, &a6) == 1 ||
+		    inet_pton(AF_INET6, xff, &a6) == 1))
+			kore_strlcpy(out, xff, len);
+	}
 }
 
 static int
@@ -569,6 +584,7 @@ page_vars(struct g2b_ctx *ctx, const char *title_key)
 	strbuf_cleanup(&url);
 	tmpl_set(v, "lang_switch_label", ctx->lang == LANG_EN ?
 	    "한국어" : "English");
+	tmpl_set(v, "lang_switch_lang", ctx->lang == LANG_EN ? "ko" : "en");
 	if (ctx->logged_in) {
 		tmpl_set(v, "logged_in", "1");
 		tmpl_set(v, "user_name", ctx->user.name);

@@ -145,6 +145,7 @@ struct g2b_config {
 	unsigned char	 secret[32];
 	int		 idle_minutes;
 	int		 secure_cookies;
+	char		*trusted_proxy;	/* its X-Forwarded-For is believed */
 };
 extern struct g2b_config	g2b_conf;
 

@@ -39,7 +39,7 @@ function pgbench(run) {
 		execFileSync('pgbench', ['-q', '-i', '-s', '10', '-h', run, '-U', 'g2b', db], { stdio: 'ignore' });
 	}
 	const out = execFileSync('pgbench', ['-S', '-M', 'prepared', '-c', String(CONNS), '-j', threads,
-		'-T', String(SECONDS), '-P', '0', '-r', '-h', run, '-U', 'g2b', db], { encoding: 'utf8' });
+		'-T', String(SECONDS), '-h', run, '-U', 'g2b', db], { encoding: 'utf8' });
 	const tps = Number(out.match(/tps = ([\d.]+)/)[1]);
 	const lat = Number(out.match(/latency average = ([\d.]+) ms/)[1]);
 	return { tps, lat };
