@@ -79,6 +79,11 @@ i18n_load(const char *path, char *err, size_t errlen)
 	lineno = 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			snprintf(err, errlen, "%s:%zu: line too long", path,
+			    lineno);
+			goto fail;
+		}
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;

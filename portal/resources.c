@@ -120,8 +120,9 @@ load_dir(const char *root, const char *dir, struct blob *tab, size_t *count,
 void
 resources_load(const char *root)
 {
-	char	path[1024], err[512];
-	int	i;
+	struct strbuf	 msg;
+	char		 path[1024], err[512];
+	int		 i;
 
 	for (i = 0; template_dirs[i] != NULL; i++)
 		load_dir(root, template_dirs[i], templates, &ntemplates,
@@ -134,6 +135,13 @@ resources_load(const char *root)
 	snprintf(path, sizeof(path), "%s/portal/i18n/en.txt", root);
 	if ((catalogs[LANG_EN] = i18n_load(path, err, sizeof(err))) == NULL)
 		fatal("%s", err);
+	/* A broken template stops start-up, not a request months later. */
+	for (i = 0; i < (int)ntemplates; i++) {
+		strbuf_init(&msg);
+		if (tmpl_check(templates[i].data, templates[i].len, &msg) == -1)
+			fatal("template %s: %s", templates[i].name, msg.data);
+		strbuf_cleanup(&msg);
+	}
 	if (resources_template("layout", NULL) == NULL ||
 	    resources_template("error", NULL) == NULL)
 		fatal("templates missing under %s/portal/templates", root);

@@ -344,11 +344,77 @@ render_range(struct render *r, size_t start, size_t end, struct tmpl_vars *v)
 	return (0);
 }
 
+/*
+ * Check the whole template, every branch, so a broken template fails
+ * whatever the data: tags closed, names well formed, sections nested.
+ */
+int
+tmpl_check(const char *src, size_t len, struct strbuf *err)
+{
+	char		 stack[32][NAME_MAX_LEN + 1], sigil;
+	size_t		 i, k, close, nlen, depth;
+
+	depth = 0;
+	for (i = 0; i + 1 < len; i++) {
+		if (src[i] != '{' || src[i + 1] != '{')
+			continue;
+		for (close = i + 2; close + 1 < len; close++) {
+			if (src[close] == '}' && src[close + 1] == '}')
+				break;
+		}
+		if (close + 1 >= len) {
+			strbuf_appendf(err, "unclosed tag at %zu", i);
+			return (-1);
+		}
+		sigil = src[i + 2];
+		if (sigil != '!') {
+			k = i + 2;
+			if (strchr("#^/&%@", sigil) != NULL)
+				k++;
+			while (k < close && src[k] == ' ')
+				k++;
+			nlen = close - k;
+			while (nlen > 0 && src[k + nlen - 1] == ' ')
+				nlen--;
+			if (nlen == 0 || nlen > NAME_MAX_LEN) {
+				strbuf_appendf(err, "bad tag at %zu", i);
+				return (-1);
+			}
+			if (sigil == '#' || sigil == '^') {
+				if (depth == 32) {
+					strbuf_appendstr(err,
+					    "template nesting too deep");
+					return (-1);
+				}
+				memcpy(stack[depth], src + k, nlen);
+				stack[depth++][nlen] = '\0';
+			} else if (sigil == '/') {
+				if (depth == 0 || strlen(stack[depth - 1]) != nlen ||
+				    memcmp(stack[depth - 1], src + k, nlen)) {
+					strbuf_appendf(err, "stray close at %zu",
+					    i);
+					return (-1);
+				}
+				depth--;
+			}
+		}
+		i = close + 1;
+	}
+	if (depth > 0) {
+		strbuf_appendf(err, "unclosed section %s", stack[depth - 1]);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 tmpl_render(const char *src, size_t len, struct tmpl_vars *v,
     tmpl_msg_fn msg, void *msgarg, struct strbuf *out)
 {
 	struct render	r;
+
+	if (tmpl_check(src, len, out) == -1)
+		return (-1);
 
 	r.src = src;
 	r.msg = msg;

@@ -35,7 +35,13 @@ struct tmpl_vars	*tmpl_row(struct tmpl_vars *, const char *);
 /* Value of name (searching outwards), or NULL. */
 const char		*tmpl_get(struct tmpl_vars *, const char *);
 
-/* Returns 0, or -1 on a template syntax error (message in out). */
+/* Syntax of the whole template, every branch: 0, or -1 with a message. */
+int	tmpl_check(const char *, size_t, struct strbuf *);
+
+/*
+ * Returns 0, or -1 on a template syntax error (message in out), whichever
+ * branches the data takes.
+ */
 int	tmpl_render(const char *, size_t, struct tmpl_vars *, tmpl_msg_fn,
 	    void *, struct strbuf *);
 

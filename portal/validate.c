@@ -163,7 +163,9 @@ text_ok(const char *s, size_t minc, size_t maxc, int multiline)
 		return (0);
 	p = (const unsigned char *)s;
 	for (i = 0; i < len; i++) {
-		if (p[i] == 0x7f)
+		/* DEL and the C1 controls U+0080..U+009F (0xC2 0x80..0x9F). */
+		if (p[i] == 0x7f || (p[i] == 0xc2 && i + 1 < len &&
+		    p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
 			return (0);
 		if (p[i] < 0x20 && !(multiline &&
 		    (p[i] == '\n' || p[i] == '\r' || p[i] == '\t')))
@@ -199,7 +201,8 @@ valid_email(const char *s)
 		if (!isalnum((unsigned char)*p) && strchr("@.-_+", *p) == NULL)
 			return (0);
 	}
-	if ((dot = strrchr(at, '.')) == NULL || dot == at + 1 ||
+	/* Every domain label is non-empty, and there are at least two. */
+	if ((dot = strrchr(at, '.')) == NULL || at[1] == '.' ||
 	    dot[1] == '\0' || strstr(at, "..") != NULL)
 		return (0);
 	return (at - s <= 64);
@@ -249,10 +252,11 @@ valid_login(const char *s)
 int
 valid_password(const char *pw, const char *login)
 {
-	size_t	len, i;
+	size_t	len, chars, i;
 	int	alpha, digit, other, classes;
 
-	if (pw == NULL || (len = strlen(pw)) > 128 || !utf8_valid(pw, len))
+	if (pw == NULL || (len = strlen(pw)) > 512 || !utf8_valid(pw, len) ||
+	    (chars = utf8_chars(pw)) > 128)
 		return (0);
 	alpha = digit = other = 0;
 	for (i = 0; i < len; i++) {
@@ -266,9 +270,9 @@ valid_password(const char *pw, const char *login)
 			other = 1;
 	}
 	classes = alpha + digit + other;
-	if (!((len >= 10 && classes >= 2) || (len >= 8 && classes == 3)))
+	if (!((chars >= 10 && classes >= 2) || (chars >= 8 && classes == 3)))
 		return (0);
-	if (login != NULL && strlen(login) >= 3 && strstr(pw, login) != NULL)
+	if (login != NULL && strlen(login) >= 3 && strcasestr(pw, login) != NULL)
 		return (0);
 	return (1);
 }

@@ -220,6 +220,9 @@ test_form_refuses_malformed_percent(void **state)
 	assert_refused("a%=1");
 	/* A bad field anywhere spoils the whole form. */
 	assert_refused("ok=1&a=%zz&b=2");
+	/* A sequence cut by the given length, not by a NUL or '&'. */
+	assert_refused_n("a=%41", 4);
+	assert_refused_n("a=%41", 3);
 }
 
 static void

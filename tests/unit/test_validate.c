@@ -144,6 +144,10 @@ test_bizno_rejects_wrong_dash_positions(void **state)
 	assert_false(bizno_normalize("123_45_67891", d));
 	assert_false(bizno_normalize("123.45.67891", d));
 	assert_false(bizno_normalize("123/45/67891", d));
+	/* Only one of the two dashes in place. */
+	assert_false(bizno_normalize("123-45567891", d));
+	assert_false(bizno_normalize("123-45.67891", d));
+	assert_false(bizno_normalize("123445-67891", d));
 }
 
 static void
@@ -378,7 +382,7 @@ static void
 test_valid_text_refuses_c1_control_characters(void **state)
 {
 	(void)state;
-	/* BUG: text_ok() only refuses bytes < 0x20 and 0x7f; C1 controls
+	/* Regression test for a fixed bug: text_ok() only refuses bytes < 0x20 and 0x7f; C1 controls
 	 * such as U+0085 NEL ("\xc2\x85", a line break for some software)
 	 * and U+009B CSI are accepted in "single-line text, no control
 	 * characters". */
@@ -454,7 +458,7 @@ static void
 test_valid_email_refuses_empty_domain_label(void **state)
 {
 	(void)state;
-	/* BUG: valid_email() only refuses a dot right after '@' when it is
+	/* Regression test for a fixed bug: valid_email() only refuses a dot right after '@' when it is
 	 * the last dot (strrchr), so "user@.example.com" (empty first
 	 * domain label) is accepted although "user@.com" is refused. */
 	assert_false(valid_email("user@.example.com"));
@@ -651,7 +655,7 @@ test_valid_password_counts_characters_not_bytes(void **state)
 	(void)state;
 	/* 10 characters, 2 kinds: accepted. */
 	assert_true(valid_password("가나다라마바사아자1", NULL));
-	/* BUG: valid_password() compares strlen() (bytes) with the
+	/* Regression test for a fixed bug: valid_password() compares strlen() (bytes) with the
 	 * "at least 10 characters" rule, so "가나다1" (4 characters,
 	 * 10 bytes) is accepted as a 10-character password. */
 	assert_false(valid_password("가나다1", NULL));
