@@ -210,7 +210,7 @@ supplier_get(struct g2b_ctx *ctx)
 	char		 id[24];
 	const char	*vals[2];
 
-	if (g2b_path_arg(ctx, 1, id, sizeof(id)) == -1)
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
 	vals[0] = id;
@@ -270,7 +270,7 @@ supplier_loaded(struct g2b_ctx *ctx)
 	return (g2b_query(ctx, supplier_history,
 	    "SELECT to_char(a.at AT TIME ZONE 'Asia/Seoul', "
 	    "'YYYY-MM-DD HH24:MI:SS'), a.event, coalesce(u.login, ''), "
-	    "a.detail::text FROM portal.audit a LEFT JOIN portal.users u "
+	    "portal.audit_text(a.detail) FROM portal.audit a LEFT JOIN portal.users u "
 	    "ON u.id = a.actor WHERE a.org_id = $1 ORDER BY a.at DESC, a.id "
 	    "DESC LIMIT 50", 1, vals));
 }
@@ -300,7 +300,7 @@ supplier_post(struct g2b_ctx *ctx)
 	char		 id[24];
 	const char	*action, *reason, *vals[5];
 
-	if (g2b_path_arg(ctx, 1, id, sizeof(id)) == -1)
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	action = g2b_post(ctx, "action");
 	reason = g2b_post(ctx, "reason");
@@ -460,7 +460,7 @@ agency_get(struct g2b_ctx *ctx)
 	char		 id[24];
 	const char	*vals[1];
 
-	if (g2b_path_arg(ctx, 1, id, sizeof(id)) == -1)
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
 	vals[0] = id;
@@ -527,7 +527,7 @@ agency_post(struct g2b_ctx *ctx)
 	const char	*action, *login, *name, *email, *phone, *role, *pw;
 	const char	*uid, *vals[9];
 
-	if (g2b_path_arg(ctx, 1, id, sizeof(id)) == -1)
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
 	action = g2b_post(ctx, "action");
@@ -629,7 +629,7 @@ audit_get(struct g2b_ctx *ctx)
 	return (g2b_query(ctx, audit_loaded,
 	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Seoul', "
 	    "'YYYY-MM-DD HH24:MI:SS'), a.event, coalesce(u.login, ''), "
-	    "coalesce(o.name, ''), coalesce(host(a.ip), ''), a.detail::text "
+	    "coalesce(o.name, ''), coalesce(host(a.ip), ''), portal.audit_text(a.detail) "
 	    "FROM portal.audit a LEFT JOIN portal.users u ON u.id = a.actor "
 	    "LEFT JOIN portal.org o ON o.id = a.org_id "
 	    "WHERE $1::bigint IS NULL OR a.id < $1::bigint "

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate.h"
 #include "web.h"
 
 #define S_START		0
@@ -462,19 +463,19 @@ g2b_get(struct g2b_ctx *ctx, const char *key)
 	return (form_get(&ctx->qs, key));
 }
 
+/*
+ * The id in the last path segment. Kore compiles route regexes with
+ * REG_NOSUB, so capture groups are never filled: the route's regex vouches
+ * for the shape, and valid_id() is checked again here.
+ */
 int
-g2b_path_arg(struct g2b_ctx *ctx, int i, char *out, size_t len)
+g2b_path_id(struct g2b_ctx *ctx, char *out, size_t len)
 {
-	regmatch_t	*m = &ctx->req->cgroups[i];
-	size_t		 n;
+	const char	*p;
 
-	if (i >= HTTP_CAPTURE_GROUPS || m->rm_so < 0 || m->rm_eo < m->rm_so)
+	if ((p = strrchr(ctx->req->path, '/')) == NULL ||
+	    kore_strlcpy(out, p + 1, len) >= len || !valid_id(out))
 		return (-1);
-	n = (size_t)(m->rm_eo - m->rm_so);
-	if (n + 1 > len)
-		return (-1);
-	memcpy(out, ctx->req->path + m->rm_so, n);
-	out[n] = '\0';
 	return (0);
 }
 
@@ -580,6 +581,13 @@ page_vars(struct g2b_ctx *ctx, const char *title_key)
 	strbuf_appendstr(&url, ctx->lang == LANG_EN ? "ko" : "en");
 	strbuf_appendstr(&url, "&next=");
 	strbuf_append_url(&url, path, strlen(path));
+	/* Keep the query (a tab, a flash) across the switch, except on POST. */
+	if (ctx->req->method == HTTP_METHOD_GET &&
+	    ctx->req->query_string != NULL && *ctx->req->query_string) {
+		strbuf_append_url(&url, "?", 1);
+		strbuf_append_url(&url, ctx->req->query_string,
+		    strlen(ctx->req->query_string));
+	}
 	tmpl_set(v, "lang_switch_url", url.data);
 	strbuf_cleanup(&url);
 	tmpl_set(v, "lang_switch_label", ctx->lang == LANG_EN ?

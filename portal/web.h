@@ -131,8 +131,8 @@ void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
 /* Form value from the POST body (NULL if absent) and query string. */
 const char	*g2b_post(struct g2b_ctx *, const char *);
 const char	*g2b_get(struct g2b_ctx *, const char *);
-/* Capture group i of a regex route, copied to out. 0 or -1. */
-int		 g2b_path_arg(struct g2b_ctx *, int, char *, size_t);
+/* The numeric id ending the path (/admin/suppliers/42), copied to out. */
+int		 g2b_path_id(struct g2b_ctx *, char *, size_t);
 /* Keep a string for later steps (freed with the request). */
 const char	*g2b_keep(struct g2b_ctx *, int, const char *);
 int		 g2b_role_bit(const char *);
