@@ -10,17 +10,17 @@ WARN		:= -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS		+= -std=c99 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) \
 		   -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-		   -Iportal $(KORE_FEATURES)
+		   -Iportal -Ibidding $(KORE_FEATURES)
 LDLIBS		:= -lpq -lssl -lcrypto
 
 # Kore-free code: linked into the module and into the unit tests.
 CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
-		   portal/validate.c portal/crypto.c
+		   portal/validate.c portal/crypto.c bidding/prices.c
 MODULE_SRC	:= $(CORE_SRC) portal/web.c portal/resources.c portal/init.c \
 		   portal/pages.c portal/account.c portal/register.c \
 		   portal/admin.c
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
-HEADERS		:= $(wildcard portal/*.h)
+HEADERS		:= $(wildcard portal/*.h bidding/*.h)
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
@@ -44,7 +44,7 @@ $(BUILD)/%.o: %.c $(HEADERS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra -Iportal \
+	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra -Iportal -Ibidding \
 	    -o $@ $< $(CORE_SRC) -lcmocka -lssl -lcrypto
 
 run: deps build
