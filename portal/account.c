@@ -53,9 +53,7 @@ static const char *const dummy_hash = "scrypt$32768$8$1$"
 static const char *
 safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strpbrk(next, "\r\n\\") != NULL ||
-	    strlen(next) > 200)
+	if (!valid_local_path(next))
 		return ("/account");
 	return (next);
 }

@@ -176,8 +176,7 @@ lang_get(struct g2b_ctx *ctx)
 	next = g2b_get(ctx, "next");
 	if (to == NULL || (strcmp(to, "ko") && strcmp(to, "en")))
 		to = "ko";
-	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strpbrk(next, "\r\n") != NULL)
+	if (!valid_local_path(next))
 		next = "/";
 	snprintf(cookie, sizeof(cookie), "g2b_lang=%s; Path=/; "
 	    "Max-Age=31536000; SameSite=Lax%s", to,
@@ -302,7 +301,9 @@ notif_post(struct g2b_ctx *ctx)
 
 	id = g2b_post(ctx, "id");
 	vals[0] = ctx->user.id;
-	if (id != NULL && valid_id(id)) {
+	if (id != NULL && !valid_id(id))
+		return (g2b_error(ctx, 400));
+	if (id != NULL) {
 		vals[1] = id;
 		return (g2b_query(ctx, notif_marked,
 		    "UPDATE portal.notification SET read_at = now() "

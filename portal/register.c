@@ -409,8 +409,11 @@ register_done(struct g2b_ctx *ctx)
 		g2b_field_error(ctx, "bizno", "err.bizno_taken");
 	else if (!strcmp(status, "dup_login"))
 		g2b_field_error(ctx, "login", "err.login_taken");
-	else
+	else {
 		g2b_field_error(ctx, "categories", "err.categories");
+		tmpl_set(ctx->vars, "form_error", "1");
+		return (orgform_render(ctx, 400, ORGFORM_REGISTER));
+	}
 	tmpl_set(ctx->vars, "form_error", "1");
 	return (orgform_render(ctx, 409, ORGFORM_REGISTER));
 }

@@ -308,6 +308,22 @@ valid_agency_kind(const char *s)
 }
 
 int
+valid_local_path(const char *s)
+{
+	size_t			 len, i;
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len > 512 || s[0] != '/' ||
+	    !utf8_valid(s, len))
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\')
+			return (0);
+	}
+	return (s[1] != '/');
+}
+
+int
 valid_id(const char *s)
 {
 	size_t	len;

@@ -37,6 +37,13 @@ int	valid_category_code(const char *);
 int	valid_region(const char *);
 int	valid_biz_type(const char *);
 int	valid_agency_kind(const char *);
+/*
+ * A path on this site to redirect to after login or a language switch:
+ * starts with one '/', no scheme-relative "//" or "/\", no backslash, no
+ * control characters (browsers drop TAB and newlines, turning "/\t/x"
+ * into "//x"), at most 512 bytes of valid UTF-8.
+ */
+int	valid_local_path(const char *);
 /* Positive decimal id that fits in int64. */
 int	valid_id(const char *);
 

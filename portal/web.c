@@ -225,6 +225,12 @@ st_dispatch(struct http_request *req)
 			strbuf_init(&body);
 			strbuf_appendstr(&body, "/login?next=");
 			strbuf_append_url(&body, req->path, strlen(req->path));
+			if (req->query_string != NULL &&
+			    *req->query_string != '\0') {
+				strbuf_append_url(&body, "?", 1);
+				strbuf_append_url(&body, req->query_string,
+				    strlen(req->query_string));
+			}
 			g2b_redirect(ctx, body.data);
 			strbuf_cleanup(&body);
 		} else {
@@ -378,6 +384,19 @@ st_wait(struct http_request *req)
 		if (ctx->res != NULL) {
 			PQclear(ctx->res);
 			ctx->res = NULL;
+		}
+		/*
+		 * Kore 4.1 returns a broken connection to its pool and hands
+		 * it out again, so after a database restart every query
+		 * would fail for good. Close it instead; the next query
+		 * opens a new one.
+		 */
+		if (ctx->sql.conn != NULL && (ctx->sql.conn->db == NULL ||
+		    PQstatus(ctx->sql.conn->db) == CONNECTION_BAD)) {
+			kore_log(LOG_NOTICE, "dropping a broken database "
+			    "connection");
+			kore_pgsql_handle(ctx->sql.conn, 1);
+			ctx->sql.conn = NULL;
 		}
 		break;
 	case KORE_PGSQL_STATE_DONE:

@@ -795,6 +795,35 @@ test_valid_id_refuses_int64_overflow(void **state)
 	assert_false(valid_id("100000000000000000000000000000"));
 }
 
+/* Redirect targets after login and the language switch stay on this site. */
+static void
+test_local_path_accepts_site_paths(void **state)
+{
+	(void)state;
+	assert_true(valid_local_path("/"));
+	assert_true(valid_local_path("/account"));
+	assert_true(valid_local_path("/admin/suppliers?status=rejected"));
+	assert_true(valid_local_path("/notices?q=%EC%A1%B0%EB%8B%AC"));
+	assert_true(valid_local_path("/검색"));
+}
+
+static void
+test_local_path_refuses_other_sites(void **state)
+{
+	(void)state;
+	assert_false(valid_local_path(NULL));
+	assert_false(valid_local_path(""));
+	assert_false(valid_local_path("account"));
+	assert_false(valid_local_path("//evil.example"));
+	assert_false(valid_local_path("/\\evil.example"));
+	assert_false(valid_local_path("/\t/evil.example"));
+	assert_false(valid_local_path("/\n/evil.example"));
+	assert_false(valid_local_path("/\r\nSet-Cookie: x=1"));
+	assert_false(valid_local_path("/a\x7f"));
+	assert_false(valid_local_path("https://evil.example"));
+	assert_false(valid_local_path("/\xff\xfe"));
+}
+
 int
 main(void)
 {
@@ -847,6 +876,8 @@ main(void)
 		cmocka_unit_test(test_valid_id_accepts_positive_decimals),
 		cmocka_unit_test(test_valid_id_refuses_zero_signs_and_junk),
 		cmocka_unit_test(test_valid_id_refuses_int64_overflow),
+		cmocka_unit_test(test_local_path_accepts_site_paths),
+		cmocka_unit_test(test_local_path_refuses_other_sites),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
