@@ -11,7 +11,7 @@
 // so test files are independent and may run one after another.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, openSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,13 @@ function sh(cmd, args, opts = {}) {
 	return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
 }
 
+let pgRun = null;
 export function pgStart() {
+	if (pgRun) return pgRun;
 	mkdirSync(OUT, { recursive: true });
 	sh('sh', [path.join(ROOT, 'conf/pg.sh'), 'start', PGDIR]);
-	return path.join(PGDIR, 'run');
+	pgRun = path.join(PGDIR, 'run');
+	return pgRun;
 }
 
 export function psql(db, sql, args = []) {
@@ -90,13 +93,19 @@ export async function startServer(opts = {}) {
 		dsn: env.G2B_DB,
 		sql: (q, args) => psql(db, q, args),
 		logText: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
+		// Stop the server; drop the database it was given (unless kept).
 		async stop() {
-			if (exited) return;
-			const done = new Promise((r) => child.once('exit', r));
-			try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-			const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 10000);
-			await done;
-			clearTimeout(t);
+			if (!exited) {
+				const done = new Promise((r) => child.once('exit', r));
+				try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+				const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 10000);
+				await done;
+				clearTimeout(t);
+			}
+			if (!opts.db && !opts.keep) {
+				try { psql('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); } catch { /* run-all drops leftovers */ }
+				rmSync(conf, { force: true });
+			}
 		},
 	};
 }
