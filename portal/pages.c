@@ -39,20 +39,9 @@ static const struct g2b_route route_notfound =
 static const struct g2b_route route_notif =
     { "notifications", ROLE_USER, 0, notif_get, notif_post };
 
-/* Agencies and recent registrations, in one round trip. */
+/* Agencies and recent registrations, in one round trip (portal/sql/005). */
 static const char *const home_sql =
-    "WITH c AS (SELECT count(*) FILTER (WHERE kind = 'agency') AS agencies,"
-    " count(*) FILTER (WHERE kind = 'supplier' AND status = 'approved')"
-    " AS suppliers FROM portal.org),"
-    " a AS (SELECT name, agency_kind, region FROM portal.org"
-    " WHERE kind = 'agency' ORDER BY name LIMIT 12),"
-    " s AS (SELECT name, biz_type, region, created_at FROM portal.org"
-    " WHERE kind = 'supplier' AND status = 'approved'"
-    " ORDER BY created_at DESC LIMIT 8)"
-    " SELECT 'c', agencies::text, suppliers::text, NULL, NULL FROM c"
-    " UNION ALL SELECT 'a', name, agency_kind, region, NULL FROM a"
-    " UNION ALL SELECT 's', name, biz_type, region,"
-    " to_char(created_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') FROM s";
+    "SELECT part, name, kind, region, day FROM portal.home_summary()";
 
 int
 page_home(struct http_request *req)

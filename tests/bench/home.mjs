@@ -48,8 +48,12 @@ function pgbench(run) {
 const run = pgStart();
 const srv = await startServer({ demo: true, workers: cpus().length });
 try {
-	// Warm up both paths (connection pool, caches).
-	execFileSync('wrk', ['-t', '1', '-c', '8', '-d', '2s', `${srv.base}/`], { stdio: 'ignore' });
+	// Warm up at full concurrency, so that every worker has opened its
+	// pooled database connections (Kore opens them synchronously, on
+	// first need) before anything is measured.
+	for (const u of ['/health/live', '/']) {
+		execFileSync('wrk', ['-t', threads, '-c', String(CONNS), '-d', '3s', `${srv.base}${u}`], { stdio: 'ignore' });
+	}
 	const live = wrk(`${srv.base}/health/live`);
 	const home = wrk(`${srv.base}/`);
 	const pg = pgbench(run);
