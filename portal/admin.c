@@ -49,13 +49,6 @@ static const struct g2b_route route_agency =
 static const struct g2b_route route_audit =
     { "admin_audit", ROLE_STAFF, 0, audit_get, NULL };
 
-static const char *const region_codes[] = {
-	"11", "26", "27", "28", "29", "30", "31", "36", "41", "51", "43",
-	"44", "52", "46", "47", "48", "50", NULL
-};
-static const char *const agency_kinds[] = {
-	"central", "local", "corporation", "education", NULL
-};
 
 static void
 label(struct g2b_ctx *ctx, struct tmpl_vars *v, const char *var,
@@ -410,7 +403,7 @@ agencies_post(struct g2b_ctx *ctx)
 		g2b_field_error(ctx, "kind", "err.choose");
 	if (!valid_region(region))
 		g2b_field_error(ctx, "region", "err.choose");
-	if (!valid_text(address, 0, 200))
+	if (*address != '\0' && !valid_text(address, 5, 200))
 		g2b_field_error(ctx, "address", "err.text_5_200");
 	tmpl_set(ctx->vars, "f_code", code);
 	tmpl_set(ctx->vars, "f_name", name);

@@ -18,14 +18,6 @@ static int	orgform_categories(struct g2b_ctx *);
 static const struct g2b_route route_register =
     { "register", ROLE_ANY, 0, register_get, register_post };
 
-static const char *const region_codes[] = {
-	"11", "26", "27", "28", "29", "30", "31", "36", "41", "51", "43",
-	"44", "52", "46", "47", "48", "50", NULL
-};
-static const char *const biz_types[] = {
-	"manufacturer", "distributor", "service", "construction", NULL
-};
-
 static const char *const text_fields[] = {
 	"bizno", "company", "representative", "address", "region",
 	"biz_type", "licences", "contact", "email", "phone", "login", NULL

@@ -6,14 +6,15 @@
 
 #include "validate.h"
 
-static const char *const regions[] = {
-	"11", "26", "27", "28", "29", "30", "31", "36", "41", "43", "44",
-	"46", "47", "48", "50", "51", "52", NULL
+/* The 17 시·도 in their official order (행정표준코드). */
+const char *const region_codes[] = {
+	"11", "26", "27", "28", "29", "30", "31", "36", "41", "51", "43",
+	"44", "52", "46", "47", "48", "50", NULL
 };
-static const char *const biz_types[] = {
+const char *const biz_types[] = {
 	"manufacturer", "distributor", "service", "construction", NULL
 };
-static const char *const agency_kinds[] = {
+const char *const agency_kinds[] = {
 	"central", "local", "corporation", "education", NULL
 };
 
@@ -292,7 +293,7 @@ valid_category_code(const char *s)
 int
 valid_region(const char *s)
 {
-	return (in_list(s, regions));
+	return (in_list(s, region_codes));
 }
 
 int

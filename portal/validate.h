@@ -9,6 +9,11 @@
 
 #define BIZNO_LEN	10
 
+/* Code lists, NULL-terminated, in display order. */
+extern const char *const region_codes[];	/* the 17 시·도 */
+extern const char *const biz_types[];
+extern const char *const agency_kinds[];
+
 int	utf8_valid(const char *, size_t);
 /* Number of code points in valid UTF-8. */
 size_t	utf8_chars(const char *);
