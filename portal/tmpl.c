@@ -411,10 +411,16 @@ int
 tmpl_render(const char *src, size_t len, struct tmpl_vars *v,
     tmpl_msg_fn msg, void *msgarg, struct strbuf *out)
 {
-	struct render	r;
-
 	if (tmpl_check(src, len, out) == -1)
 		return (-1);
+	return (tmpl_expand(src, len, v, msg, msgarg, out));
+}
+
+int
+tmpl_expand(const char *src, size_t len, struct tmpl_vars *v,
+    tmpl_msg_fn msg, void *msgarg, struct strbuf *out)
+{
+	struct render	r;
 
 	r.src = src;
 	r.msg = msg;

@@ -45,4 +45,8 @@ int	tmpl_check(const char *, size_t, struct strbuf *);
 int	tmpl_render(const char *, size_t, struct tmpl_vars *, tmpl_msg_fn,
 	    void *, struct strbuf *);
 
+/* As tmpl_render, for a template that already passed tmpl_check. */
+int	tmpl_expand(const char *, size_t, struct tmpl_vars *, tmpl_msg_fn,
+	    void *, struct strbuf *);
+
 #endif

@@ -637,6 +637,7 @@ page_vars(struct g2b_ctx *ctx, const char *title_key)
 	}
 }
 
+/* Templates were checked whole at start-up (resources_load). */
 int
 g2b_render(struct g2b_ctx *ctx, int status, const char *name,
     const char *title_key)
@@ -650,14 +651,14 @@ g2b_render(struct g2b_ctx *ctx, int status, const char *name,
 	strbuf_init(&out);
 	if ((src = resources_template(name, &len)) == NULL)
 		fatal("template %s missing", name);
-	if (tmpl_render(src, len, ctx->vars, msg_cb, ctx, &page) == -1) {
+	if (tmpl_expand(src, len, ctx->vars, msg_cb, ctx, &page) == -1) {
 		kore_log(LOG_ERR, "template %s: %s", name, page.data);
 		goto fail;
 	}
 	tmpl_set_n(ctx->vars, "content", page.data, page.len);
 	if ((src = resources_template("layout", &len)) == NULL)
 		fatal("template layout missing");
-	if (tmpl_render(src, len, ctx->vars, msg_cb, ctx, &out) == -1) {
+	if (tmpl_expand(src, len, ctx->vars, msg_cb, ctx, &out) == -1) {
 		kore_log(LOG_ERR, "template layout: %s", out.data);
 		goto fail;
 	}
@@ -709,11 +710,11 @@ g2b_error(struct g2b_ctx *ctx, int status)
 	page_vars(ctx, k);
 	strbuf_init(&page);
 	if ((src = resources_template("error", &len)) != NULL &&
-	    tmpl_render(src, len, ctx->vars, msg_cb, ctx, &page) == 0) {
+	    tmpl_expand(src, len, ctx->vars, msg_cb, ctx, &page) == 0) {
 		tmpl_set_n(ctx->vars, "content", page.data, page.len);
 		strbuf_reset(&page);
 		if ((src = resources_template("layout", &len)) != NULL &&
-		    tmpl_render(src, len, ctx->vars, msg_cb, ctx,
+		    tmpl_expand(src, len, ctx->vars, msg_cb, ctx,
 		    &page) == 0) {
 			g2b_send(ctx, status, "text/html; charset=utf-8",
 			    page.data, page.len);
