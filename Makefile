@@ -15,10 +15,11 @@ LDLIBS		:= -lpq -lssl -lcrypto
 
 # Kore-free code: linked into the module and into the unit tests.
 CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
-		   portal/validate.c portal/crypto.c bidding/prices.c bidding/seal.c
+		   portal/validate.c portal/crypto.c bidding/prices.c bidding/seal.c \
+		   bidding/opening.c bidding/noticeform.c
 MODULE_SRC	:= $(CORE_SRC) portal/web.c portal/resources.c portal/init.c \
 		   portal/pages.c portal/account.c portal/register.c \
-		   portal/admin.c
+		   portal/admin.c bidding/notices.c
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
 HEADERS		:= $(wildcard portal/*.h bidding/*.h)
 
@@ -44,7 +45,8 @@ $(BUILD)/%.o: %.c $(HEADERS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra -Iportal -Ibidding \
+	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra \
+	    -Wno-format-truncation -Iportal -Ibidding \
 	    -o $@ $< $(CORE_SRC) -lcmocka -lssl -lcrypto
 
 run: deps build

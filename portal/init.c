@@ -49,7 +49,15 @@ KORE_SECCOMP_FILTER("g2b",
 	KORE_SYSCALL_ALLOW(fsync),
 	KORE_SYSCALL_ALLOW(fdatasync),
 	KORE_SYSCALL_ALLOW(mremap),
-	KORE_SYSCALL_ALLOW(lstat)
+	KORE_SYSCALL_ALLOW(lstat),
+	/*
+	 * Task threads: glibc tries clone3 first and falls back to clone
+	 * (which Kore's task filter allows, with its flags checked) on ENOSYS;
+	 * clone3's arguments live in memory where seccomp cannot check them.
+	 * Each new thread registers rseq.
+	 */
+	KORE_SYSCALL_DENY(clone3, ENOSYS),
+	KORE_SYSCALL_ALLOW(rseq)
 );
 
 struct g2b_config	g2b_conf;

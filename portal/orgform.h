@@ -42,7 +42,5 @@ void	orgform_keep(struct g2b_ctx *);
  * comma-separated list in slot 1 of the ctx scratch.
  */
 int	orgform_render(struct g2b_ctx *, int, int);
-/* Append a text[] literal for values. */
-void	pg_array(struct strbuf *, const char *const *, size_t);
 
 #endif

@@ -15,6 +15,7 @@
 #define S_START		0
 #define S_WAIT		1
 #define S_DISPATCH	2
+#define S_TASK		3
 
 #define COOKIE_SID	"g2b_sid"
 #define COOKIE_VISITOR	"g2b_v"
@@ -23,6 +24,8 @@
 static int	st_start(struct http_request *);
 static int	st_wait(struct http_request *);
 static int	st_dispatch(struct http_request *);
+static int	st_task(struct http_request *);
+static int	job_entry(struct kore_task *);
 static void	ctx_free(struct http_request *);
 static void	query_send(struct g2b_ctx *);
 static int	session_loaded(struct g2b_ctx *);
@@ -34,6 +37,7 @@ static struct http_state states[] = {
 	KORE_HTTP_STATE(st_start),
 	KORE_HTTP_STATE(st_wait),
 	KORE_HTTP_STATE(st_dispatch),
+	KORE_HTTP_STATE(st_task),
 };
 
 static const char *const session_sql =
@@ -69,6 +73,24 @@ ctx_free(struct http_request *req)
 		kore_pgsql_cleanup(&ctx->sql);
 	if (ctx->res != NULL)
 		PQclear(ctx->res);
+	if (ctx->job != NULL) {
+		if (kore_task_state(&ctx->job->task) ==
+		    KORE_TASK_STATE_FINISHED) {
+			kore_task_destroy(&ctx->job->task);
+			free(ctx->job);
+		} else {
+			/*
+			 * Still running: Kore destroys the task when it ends;
+			 * the job and its data stay theirs (the work wipes its
+			 * secrets itself).
+			 */
+			kore_log(LOG_NOTICE, "request gone during a task");
+			ctx->ptr = NULL;
+		}
+		ctx->job = NULL;
+	}
+	if (ctx->ptr != NULL && ctx->ptr_free != NULL)
+		ctx->ptr_free(ctx->ptr);
 	for (i = 0; i < G2B_MAX_PARAMS; i++)
 		free(ctx->q_vals[i]);
 	for (i = 0; i < 8; i++)
@@ -419,6 +441,57 @@ st_wait(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
+static int
+job_entry(struct kore_task *t)
+{
+	struct g2b_job	*job = (struct g2b_job *)t;
+
+	job->rc = job->work(job->arg);
+	return (KORE_RESULT_OK);
+}
+
+int
+g2b_task(struct g2b_ctx *ctx, int (*work)(void *), void *arg, g2b_step next)
+{
+	struct g2b_job	*job;
+
+	if (ctx->job != NULL) {
+		if (kore_task_state(&ctx->job->task) !=
+		    KORE_TASK_STATE_FINISHED)
+			fatal("g2b_task: a task is already running");
+		kore_task_destroy(&ctx->job->task);
+		free(ctx->job);
+		ctx->job = NULL;
+	}
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		fatal("calloc");
+	job->work = work;
+	job->arg = arg;
+	job->rc = -1;
+	ctx->job = job;
+	ctx->next = next;
+	kore_task_create(&job->task, job_entry);
+	kore_task_bind_request(&job->task, ctx->req);
+	ctx->req->fsm_state = S_TASK;
+	kore_task_run(&job->task);
+	return (STEP_WAIT);
+}
+
+static int
+st_task(struct http_request *req)
+{
+	struct g2b_ctx	*ctx = http_state_get(req);
+	g2b_step	 step;
+
+	if (kore_task_state(&ctx->job->task) != KORE_TASK_STATE_FINISHED)
+		return (HTTP_STATE_RETRY);
+	step = ctx->next;
+	ctx->next = NULL;
+	if (step(ctx) == STEP_DONE)
+		return (HTTP_STATE_COMPLETE);
+	return (HTTP_STATE_CONTINUE);
+}
+
 int
 g2b_rows(struct g2b_ctx *ctx)
 {
@@ -483,19 +556,28 @@ g2b_get(struct g2b_ctx *ctx, const char *key)
 }
 
 /*
- * The id in the last path segment. Kore compiles route regexes with
- * REG_NOSUB, so capture groups are never filled: the route's regex vouches
- * for the shape, and valid_id() is checked again here.
+ * The first all-digit segment of the path (/admin/suppliers/42,
+ * /notices/42/edit). Kore compiles route regexes with REG_NOSUB, so capture
+ * groups are never filled: the route's regex vouches for the shape, and
+ * valid_id() is checked again here.
  */
 int
 g2b_path_id(struct g2b_ctx *ctx, char *out, size_t len)
 {
-	const char	*p;
+	const char	*p, *e;
+	size_t		 n;
 
-	if ((p = strrchr(ctx->req->path, '/')) == NULL ||
-	    kore_strlcpy(out, p + 1, len) >= len || !valid_id(out))
-		return (-1);
-	return (0);
+	for (p = ctx->req->path; (p = strchr(p, '/')) != NULL; p = e) {
+		p++;
+		e = p + strcspn(p, "/");
+		n = (size_t)(e - p);
+		if (n == 0 || n >= len || strspn(p, "0123456789") < n)
+			continue;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return (valid_id(out) ? 0 : -1);
+	}
+	return (-1);
 }
 
 const char *
@@ -724,6 +806,20 @@ g2b_error(struct g2b_ctx *ctx, int status)
 	}
 	strbuf_cleanup(&page);
 	g2b_send(ctx, status, "text/plain; charset=utf-8", "error\n", 6);
+	return (STEP_DONE);
+}
+
+int
+g2b_json_error(struct g2b_ctx *ctx, int status, const char *code)
+{
+	struct strbuf	b;
+
+	strbuf_init(&b);
+	strbuf_appendstr(&b, "{\"error\":\"");
+	strbuf_append_json(&b, code, strlen(code));
+	strbuf_appendstr(&b, "\"}\n");
+	g2b_json(ctx, status, &b);
+	strbuf_cleanup(&b);
 	return (STEP_DONE);
 }
 

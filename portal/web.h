@@ -15,6 +15,7 @@
 #include <kore/kore.h>
 #include <kore/http.h>
 #include <kore/pgsql.h>
+#include <kore/tasks.h>
 
 #include "crypto.h"
 #include "form.h"
@@ -45,6 +46,14 @@
 
 struct g2b_ctx;
 typedef int (*g2b_step)(struct g2b_ctx *);
+
+/* Blocking work run on a Kore task thread (g2b_task). */
+struct g2b_job {
+	struct kore_task	 task;		/* first: entry casts back */
+	int			(*work)(void *);
+	void			*arg;
+	int			 rc;
+};
 
 struct g2b_route {
 	const char	*name;
@@ -98,6 +107,11 @@ struct g2b_ctx {
 	struct tmpl_vars	*vars;
 	int			 invalid;	/* a field error was set */
 
+	/* The one in-flight task, if any, and the handler's task data. */
+	struct g2b_job		*job;
+	void			*ptr;
+	void			(*ptr_free)(void *);
+
 	/* Handler scratch, freed with the request. */
 	char			*s[8];
 	long long		 n[4];
@@ -109,6 +123,14 @@ int		 g2b_run(struct http_request *, const struct g2b_route *);
 /* Issue a query; the result goes to next. Always returns STEP_WAIT. */
 int		 g2b_query(struct g2b_ctx *, g2b_step, const char *, int,
 		    const char *const *);
+/*
+ * Run work(arg) on a task thread, off the worker, then continue with next;
+ * work's result is in ctx->job->rc. arg belongs to the caller and must
+ * stay valid until next runs (keep it in the request's scratch). A
+ * request that goes away mid-task leaves the job to finish on its own, so
+ * work must wipe any secret it was given itself. Returns STEP_WAIT.
+ */
+int		 g2b_task(struct g2b_ctx *, int (*)(void *), void *, g2b_step);
 int		 g2b_rows(struct g2b_ctx *);
 const char	*g2b_val(struct g2b_ctx *, int, int);
 int		 g2b_isnull(struct g2b_ctx *, int, int);
@@ -120,6 +142,10 @@ int		 g2b_render(struct g2b_ctx *, int, const char *, const char *);
 int		 g2b_redirect(struct g2b_ctx *, const char *);
 int		 g2b_error(struct g2b_ctx *, int);
 int		 g2b_json(struct g2b_ctx *, int, const struct strbuf *);
+/* Append a PostgreSQL text[] literal of n values (for $n::text[]). */
+void		 pg_array(struct strbuf *, const char *const *, size_t);
+/* {"error":"code"} with status. */
+int		 g2b_json_error(struct g2b_ctx *, int, const char *);
 int		 g2b_send(struct g2b_ctx *, int, const char *, const void *,
 		    size_t);
 
@@ -131,7 +157,7 @@ void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
 /* Form value from the POST body (NULL if absent) and query string. */
 const char	*g2b_post(struct g2b_ctx *, const char *);
 const char	*g2b_get(struct g2b_ctx *, const char *);
-/* The numeric id ending the path (/admin/suppliers/42), copied to out. */
+/* The first numeric path segment (/notices/42/edit -> 42), copied to out. */
 int		 g2b_path_id(struct g2b_ctx *, char *, size_t);
 /* Keep a string for later steps (freed with the request). */
 const char	*g2b_keep(struct g2b_ctx *, int, const char *);

@@ -47,16 +47,22 @@ dynamic_ok() {
 	    biz_type.service biz_type.construction status.pending \
 	    status.approved status.rejected status.pending.help \
 	    status.approved.help status.rejected.help role.supplier \
-	    role.agency role.officer role.staff role.agent; do
+	    role.agency role.officer role.staff role.agent \
+	    family.goods family.services family.works family.foreign \
+	    contract.open contract.restricted contract.nominated \
+	    contract.direct award.lowest award.qualification phase.open \
+	    phase.upcoming phase.closed phase.cancelled phase.draft \
+	    nstatus.draft nstatus.published nstatus.cancelled sortby.new \
+	    sortby.close sortby.amount; do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
 		done
 	done
 	# Message keys named in C and SQL (notifications, audit events).
-	for k in $(grep -ho "'notif\.[a-z_]*'" portal/sql/*.sql | tr -d "'" | sort -u) \
-	    $(grep -ho "'[a-z]*\.[a-z_]*'" portal/sql/*.sql | tr -d "'" |
-	    grep -E '^(login|org|agency|user|password|demo)\.' | sed 's/^/event./' | sort -u) \
-	    $(grep -ho '"\(err\|error\|flash\|login\)\.[a-z0-9_]*"' portal/*.c | tr -d '"' | sort -u); do
+	for k in $(grep -ho "'notif\.[a-z_]*'" */sql/*.sql | tr -d "'" | sort -u) \
+	    $(grep -ho "'[a-z]*\.[a-z_]*'" */sql/*.sql | tr -d "'" |
+	    grep -E '^(login|org|agency|user|password|demo|notice)\.' | sed 's/^/event./' | sort -u) \
+	    $(grep -ho '"\(err\|error\|flash\|login\)\.[a-z0-9_]*"' */*.c | tr -d '"' | sort -u); do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
 		done

@@ -1,0 +1,45 @@
+/*
+ * opening: the notice's sealed state, Kore-free. At publication the
+ * notice gets its opening key pair (the private half encrypted under the
+ * bid officer's passphrase) and its 15 preliminary prices (복수예비가격),
+ * drawn one per band and sealed to the opening key so that nobody, the
+ * portal included, can read them before the officer opens the bids.
+ */
+#ifndef G2B_OPENING_H
+#define G2B_OPENING_H
+
+#include <stdint.h>
+
+#define OPENING_PASSPHRASE_MIN	12	/* characters */
+
+struct opening_setup {
+	/* in */
+	char		*passphrase;	/* wiped by opening_setup_run */
+	int64_t		 base_amount;	/* 기초금액 */
+	int		 range_milli;	/* 2000 (±2 %) or 3000 (±3 %) */
+	char		 aad[64];	/* binds the prices to the notice */
+	/* out */
+	char		*public_pem;
+	char		*private_enc_pem;
+	char		*prices_b64;
+};
+
+/* The AAD of a notice's sealed prices: "notice:<id>:prices". */
+void	opening_prices_aad(char *, size_t, const char *);
+
+/*
+ * Create the key pair, draw and seal the prices. Slow (RSA-3072 keygen and
+ * scrypt): run it off the request path. Always wipes the passphrase.
+ * 0, or -1 with every output NULL.
+ */
+int	opening_setup_run(struct opening_setup *);
+void	opening_setup_cleanup(struct opening_setup *);
+
+/*
+ * Unlock a notice's sealed prices with the officer's passphrase, for the
+ * opening and for checks. 0, or -1 (wrong passphrase, tampered data).
+ */
+int	opening_prices_unlock(const char *private_enc_pem, const char *passphrase,
+	    const char *prices_b64, const char *aad, int64_t prices[15]);
+
+#endif
