@@ -90,16 +90,6 @@ static const char *const sorts[] = { "new", "close", "amount", NULL };
     "to_char(" col " AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI')"
 
 static void
-label(struct g2b_ctx *ctx, struct tmpl_vars *v, const char *var,
-    const char *prefix, const char *code)
-{
-	char	key[64];
-
-	snprintf(key, sizeof(key), "%s.%s", prefix, code);
-	tmpl_set(v, var, g2b_msg(ctx, key));
-}
-
-static void
 won(struct tmpl_vars *v, const char *var, const char *digits)
 {
 	char	buf[40];
@@ -110,22 +100,6 @@ won(struct tmpl_vars *v, const char *var, const char *digits)
 	}
 	notice_format_won(strtoll(digits, NULL, 10), buf, sizeof(buf));
 	tmpl_set(v, var, buf);
-}
-
-static void
-options(struct g2b_ctx *ctx, const char *list, const char *prefix,
-    const char *const *codes, const char *chosen)
-{
-	struct tmpl_vars	*row;
-	int			 i;
-
-	for (i = 0; codes[i] != NULL; i++) {
-		row = tmpl_row(ctx->vars, list);
-		tmpl_set(row, "code", codes[i]);
-		label(ctx, row, "name", prefix, codes[i]);
-		if (chosen != NULL && !strcmp(chosen, codes[i]))
-			tmpl_set(row, "sel", "1");
-	}
 }
 
 /* ---------------------------------------------------------------- list */
@@ -259,13 +233,13 @@ list_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "no", g2b_val(ctx, i, 1));
 		tmpl_setf(row, "ord", "%02d", atoi(g2b_val(ctx, i, 2)));
 		tmpl_set(row, "title", g2b_val(ctx, i, 3));
-		label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
+		g2b_label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
 		tmpl_set(row, "agency", g2b_val(ctx, i, 5));
 		won(row, "base", g2b_val(ctx, i, 6));
 		tmpl_set(row, "close", g2b_val(ctx, i, 7));
 		tmpl_set(row, "phase", g2b_val(ctx, i, 8));
-		label(ctx, row, "phase_label", "phase", g2b_val(ctx, i, 8));
-		label(ctx, row, "method", "contract", g2b_val(ctx, i, 9));
+		g2b_label(ctx, row, "phase_label", "phase", g2b_val(ctx, i, 8));
+		g2b_label(ctx, row, "method", "contract", g2b_val(ctx, i, 9));
 	}
 	tmpl_set(v, "total", n > 0 ? g2b_val(ctx, 0, 10) : "0");
 	if (n == 0)
@@ -292,10 +266,10 @@ list_loaded(struct g2b_ctx *ctx)
 		tmpl_setf(v, "prev_page", "%lld", ctx->n[0] - 1);
 	if (n > PAGE_SIZE)
 		tmpl_setf(v, "next_page", "%lld", ctx->n[0] + 1);
-	options(ctx, "families", "family", families, g2b_get(ctx, "family"));
-	options(ctx, "regions", "region", region_codes, g2b_get(ctx, "region"));
-	options(ctx, "phases", "phase", phases, g2b_get(ctx, "phase"));
-	options(ctx, "sorts", "sortby", sorts, g2b_get(ctx, "sort"));
+	g2b_options(ctx, "families", "family", families, g2b_get(ctx, "family"));
+	g2b_options(ctx, "regions", "region", region_codes, g2b_get(ctx, "region"));
+	g2b_options(ctx, "phases", "phase", phases, g2b_get(ctx, "phase"));
+	g2b_options(ctx, "sorts", "sortby", sorts, g2b_get(ctx, "sort"));
 	return (g2b_render(ctx, ctx->invalid ? 400 : 200, "notices",
 	    "notices.title"));
 }
@@ -357,15 +331,15 @@ detail_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "n_no", g2b_val(ctx, 0, 1));
 	tmpl_setf(v, "n_ord", "%02d", atoi(g2b_val(ctx, 0, 3)));
 	tmpl_set(v, "n_title", g2b_val(ctx, 0, 4));
-	label(ctx, v, "n_family", "family", g2b_val(ctx, 0, 5));
+	g2b_label(ctx, v, "n_family", "family", g2b_val(ctx, 0, 5));
 	tmpl_set(v, "n_agency", g2b_val(ctx, 0, 6));
 	won(v, "n_base", g2b_val(ctx, 0, 7));
 	won(v, "n_budget", g2b_val(ctx, 0, 8));
-	label(ctx, v, "n_contract", "contract", g2b_val(ctx, 0, 9));
-	label(ctx, v, "n_award", "award", g2b_val(ctx, 0, 10));
+	g2b_label(ctx, v, "n_contract", "contract", g2b_val(ctx, 0, 9));
+	g2b_label(ctx, v, "n_award", "award", g2b_val(ctx, 0, 10));
 	tmpl_set(v, "n_range", g2b_val(ctx, 0, 11));
 	if (*g2b_val(ctx, 0, 12) != '\0')
-		label(ctx, v, "n_region", "region", g2b_val(ctx, 0, 12));
+		g2b_label(ctx, v, "n_region", "region", g2b_val(ctx, 0, 12));
 	tmpl_set(v, "n_category", g2b_val(ctx, 0, 13));
 	tmpl_set(v, "n_start", g2b_val(ctx, 0, 14));
 	tmpl_set(v, "n_close", g2b_val(ctx, 0, 15));
@@ -379,7 +353,7 @@ detail_loaded(struct g2b_ctx *ctx)
 	}
 	tmpl_set(v, "n_published", g2b_val(ctx, 0, 20));
 	tmpl_set(v, "n_phase", g2b_val(ctx, 0, 21));
-	label(ctx, v, "n_phase_label", "phase", g2b_val(ctx, 0, 21));
+	g2b_label(ctx, v, "n_phase_label", "phase", g2b_val(ctx, 0, 21));
 	if (!strcmp(g2b_val(ctx, 0, 2), "draft")) {
 		tmpl_set(v, "is_draft", "1");
 		if (!strcmp(g2b_val(ctx, 0, 22), "t"))
@@ -548,12 +522,12 @@ form_officers_loaded(struct g2b_ctx *ctx)
 	}
 	if (g2b_rows(ctx) == 0)
 		tmpl_set(ctx->vars, "no_officers", "1");
-	options(ctx, "families", "family", families, kept(ctx, "family"));
-	options(ctx, "contracts", "contract", contract_methods,
+	g2b_options(ctx, "families", "family", families, kept(ctx, "family"));
+	g2b_options(ctx, "contracts", "contract", contract_methods,
 	    kept(ctx, "contract_method"));
-	options(ctx, "awards", "award", award_methods,
+	g2b_options(ctx, "awards", "award", award_methods,
 	    kept(ctx, "award_method"));
-	options(ctx, "regions", "region", region_codes,
+	g2b_options(ctx, "regions", "region", region_codes,
 	    kept(ctx, "region_limit"));
 	chosen = kept(ctx, "range");
 	tmpl_set(ctx->vars, (chosen != NULL && !strcmp(chosen, "3")) ?
@@ -925,9 +899,9 @@ mine_loaded(struct g2b_ctx *ctx)
 		row = tmpl_row(ctx->vars, "rows");
 		tmpl_set(row, "id", g2b_val(ctx, i, 0));
 		tmpl_set(row, "no", g2b_val(ctx, i, 1));
-		label(ctx, row, "status", "nstatus", g2b_val(ctx, i, 2));
+		g2b_label(ctx, row, "status", "nstatus", g2b_val(ctx, i, 2));
 		tmpl_set(row, "title", g2b_val(ctx, i, 3));
-		label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
+		g2b_label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
 		won(row, "base", g2b_val(ctx, i, 5));
 		tmpl_set(row, "close", g2b_val(ctx, i, 6));
 		tmpl_set(row, "updated", g2b_val(ctx, i, 7));

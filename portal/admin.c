@@ -51,16 +51,6 @@ static const struct g2b_route route_audit =
 
 
 static void
-label(struct g2b_ctx *ctx, struct tmpl_vars *v, const char *var,
-    const char *prefix, const char *code)
-{
-	char	key[64];
-
-	snprintf(key, sizeof(key), "%s.%s", prefix, code);
-	tmpl_set(v, var, g2b_msg(ctx, key));
-}
-
-static void
 flash(struct g2b_ctx *ctx)
 {
 	const char	*ok;
@@ -70,23 +60,6 @@ flash(struct g2b_ctx *ctx)
 		snprintf(key, sizeof(key), "flash.%s", ok);
 		if (resources_msg(ctx->lang, key) != NULL)
 			tmpl_set(ctx->vars, "flash", g2b_msg(ctx, key));
-	}
-}
-
-/* Options for the region and agency kind selects, keeping a choice. */
-static void
-select_options(struct g2b_ctx *ctx, const char *list, const char *prefix,
-    const char *const *codes, const char *chosen)
-{
-	struct tmpl_vars	*row;
-	int			 i;
-
-	for (i = 0; codes[i] != NULL; i++) {
-		row = tmpl_row(ctx->vars, list);
-		tmpl_set(row, "code", codes[i]);
-		label(ctx, row, "name", prefix, codes[i]);
-		if (chosen != NULL && !strcmp(chosen, codes[i]))
-			tmpl_set(row, "sel", "1");
 	}
 }
 
@@ -174,8 +147,8 @@ suppliers_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "name", g2b_val(ctx, i, 1));
 		bizno_format(g2b_val(ctx, i, 2), fmt);
 		tmpl_set(row, "bizno", fmt);
-		label(ctx, row, "region", "region", g2b_val(ctx, i, 3));
-		label(ctx, row, "biz_type", "biz_type", g2b_val(ctx, i, 4));
+		g2b_label(ctx, row, "region", "region", g2b_val(ctx, i, 3));
+		g2b_label(ctx, row, "biz_type", "biz_type", g2b_val(ctx, i, 4));
 		tmpl_set(row, "created", g2b_val(ctx, i, 5));
 	}
 	if (n == 0)
@@ -245,9 +218,9 @@ supplier_loaded(struct g2b_ctx *ctx)
 	}
 	bizno_format(g2b_val(ctx, 0, 2), fmt);
 	tmpl_set(v, "s_bizno", fmt);
-	label(ctx, v, "s_region", "region", g2b_val(ctx, 0, 5));
-	label(ctx, v, "s_biz_type", "biz_type", g2b_val(ctx, 0, 6));
-	label(ctx, v, "s_status_label", "status", g2b_val(ctx, 0, 11));
+	g2b_label(ctx, v, "s_region", "region", g2b_val(ctx, 0, 5));
+	g2b_label(ctx, v, "s_biz_type", "biz_type", g2b_val(ctx, 0, 6));
+	g2b_label(ctx, v, "s_status_label", "status", g2b_val(ctx, 0, 11));
 	if (!strcmp(g2b_val(ctx, 0, 11), "pending"))
 		tmpl_set(v, "can_review", "1");
 	if ((copy = strdup(g2b_val(ctx, 0, 14))) == NULL)
@@ -279,7 +252,7 @@ supplier_history(struct g2b_ctx *ctx)
 	for (i = 0; i < g2b_rows(ctx); i++) {
 		row = tmpl_row(ctx->vars, "history");
 		tmpl_set(row, "at", g2b_val(ctx, i, 0));
-		label(ctx, row, "event", "event", g2b_val(ctx, i, 1));
+		g2b_label(ctx, row, "event", "event", g2b_val(ctx, i, 1));
 		tmpl_set(row, "actor", g2b_val(ctx, i, 2));
 		tmpl_set(row, "detail", g2b_val(ctx, i, 3));
 	}
@@ -366,14 +339,14 @@ agencies_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "id", g2b_val(ctx, i, 0));
 		tmpl_set(row, "code", g2b_val(ctx, i, 1));
 		tmpl_set(row, "name", g2b_val(ctx, i, 2));
-		label(ctx, row, "kind", "agency_kind", g2b_val(ctx, i, 3));
-		label(ctx, row, "region", "region", g2b_val(ctx, i, 4));
+		g2b_label(ctx, row, "kind", "agency_kind", g2b_val(ctx, i, 3));
+		g2b_label(ctx, row, "region", "region", g2b_val(ctx, i, 4));
 		tmpl_set(row, "users", g2b_val(ctx, i, 5));
 	}
-	select_options(ctx, "regions", "region", region_codes,
+	g2b_options(ctx, "regions", "region", region_codes,
 	    ctx->req->method == HTTP_METHOD_POST ? g2b_post(ctx, "region") :
 	    NULL);
-	select_options(ctx, "kinds", "agency_kind", agency_kinds,
+	g2b_options(ctx, "kinds", "agency_kind", agency_kinds,
 	    ctx->req->method == HTTP_METHOD_POST ? g2b_post(ctx, "kind") :
 	    NULL);
 	flash(ctx);
@@ -475,8 +448,8 @@ agency_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "a_id", g2b_val(ctx, 0, 0));
 	tmpl_set(v, "a_code", g2b_val(ctx, 0, 1));
 	tmpl_set(v, "a_name", g2b_val(ctx, 0, 2));
-	label(ctx, v, "a_kind", "agency_kind", g2b_val(ctx, 0, 3));
-	label(ctx, v, "a_region", "region", g2b_val(ctx, 0, 4));
+	g2b_label(ctx, v, "a_kind", "agency_kind", g2b_val(ctx, 0, 3));
+	g2b_label(ctx, v, "a_region", "region", g2b_val(ctx, 0, 4));
 	tmpl_set(v, "a_address", g2b_val(ctx, 0, 5));
 	flash(ctx);
 	vals[0] = ctx->s[0];
@@ -500,10 +473,10 @@ agency_users(struct g2b_ctx *ctx)
 		tmpl_set(row, "login", g2b_val(ctx, i, 1));
 		tmpl_set(row, "name", g2b_val(ctx, i, 2));
 		role = g2b_val(ctx, i, 3);
-		label(ctx, row, "role", "role", role);
+		g2b_label(ctx, row, "role", "role", role);
 		tmpl_set(row, "other_role", !strcmp(role, "officer") ?
 		    "agency" : "officer");
-		label(ctx, row, "other_role_label", "role",
+		g2b_label(ctx, row, "other_role_label", "role",
 		    !strcmp(role, "officer") ? "agency" : "officer");
 		tmpl_set(row, "email", g2b_val(ctx, i, 4));
 	}
@@ -641,7 +614,7 @@ audit_loaded(struct g2b_ctx *ctx)
 	for (i = 0; i < n && i < 100; i++) {
 		row = tmpl_row(ctx->vars, "rows");
 		tmpl_set(row, "at", g2b_val(ctx, i, 1));
-		label(ctx, row, "event", "event", g2b_val(ctx, i, 2));
+		g2b_label(ctx, row, "event", "event", g2b_val(ctx, i, 2));
 		tmpl_set(row, "code", g2b_val(ctx, i, 2));
 		tmpl_set(row, "actor", g2b_val(ctx, i, 3));
 		tmpl_set(row, "org", g2b_val(ctx, i, 4));

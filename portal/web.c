@@ -613,6 +613,32 @@ msg_cb(void *arg, const char *key)
 }
 
 void
+g2b_label(struct g2b_ctx *ctx, struct tmpl_vars *v, const char *var,
+    const char *prefix, const char *code)
+{
+	char	key[64];
+
+	snprintf(key, sizeof(key), "%s.%s", prefix, code);
+	tmpl_set(v, var, g2b_msg(ctx, key));
+}
+
+void
+g2b_options(struct g2b_ctx *ctx, const char *list, const char *prefix,
+    const char *const *codes, const char *chosen)
+{
+	struct tmpl_vars	*row;
+	int			 i;
+
+	for (i = 0; codes[i] != NULL; i++) {
+		row = tmpl_row(ctx->vars, list);
+		tmpl_set(row, "code", codes[i]);
+		g2b_label(ctx, row, "name", prefix, codes[i]);
+		if (chosen != NULL && !strcmp(chosen, codes[i]))
+			tmpl_set(row, "sel", "1");
+	}
+}
+
+void
 g2b_field_error(struct g2b_ctx *ctx, const char *field, const char *key)
 {
 	char	name[80];

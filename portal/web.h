@@ -152,6 +152,12 @@ int		 g2b_send(struct g2b_ctx *, int, const char *, const void *,
 /* Messages in the request's language. */
 const char	*g2b_msg(struct g2b_ctx *, const char *);
 const char	*g2b_msg_lang(int, const char *);
+/* Set var in v to the catalog text of "prefix.code" (a code's label). */
+void		 g2b_label(struct g2b_ctx *, struct tmpl_vars *, const char *,
+		    const char *, const char *);
+/* Rows {code, name, sel} of list for a <select>, keeping the choice. */
+void		 g2b_options(struct g2b_ctx *, const char *, const char *,
+		    const char *const *, const char *);
 /* Record a field error: sets err_<field> and marks the form invalid. */
 void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
 /* Form value from the POST body (NULL if absent) and query string. */
