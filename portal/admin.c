@@ -49,7 +49,6 @@ static const struct g2b_route route_agency =
 static const struct g2b_route route_audit =
     { "admin_audit", ROLE_STAFF, 0, audit_get, NULL };
 
-
 static void
 flash(struct g2b_ctx *ctx)
 {

@@ -22,8 +22,10 @@ form_cleanup(struct form *f)
 {
 	size_t	i;
 
+	/* Forms carry passwords and passphrases: wipe before freeing. */
 	for (i = 0; i < f->n; i++) {
 		free(f->fields[i].key);
+		explicit_bzero(f->fields[i].value, strlen(f->fields[i].value));
 		free(f->fields[i].value);
 	}
 	free(f->fields);

@@ -284,6 +284,8 @@ st_dispatch(struct http_request *req)
 				strbuf_append(&body, buf, (size_t)n);
 			}
 			r = form_parse(&ctx->body, body.data, body.len);
+			if (body.data != NULL)
+				secure_wipe(body.data, body.len);
 			strbuf_cleanup(&body);
 			if (n < 0 || r == -1) {
 				g2b_error(ctx, 400);
