@@ -197,7 +197,10 @@ list_get(struct g2b_ctx *ctx)
 	    "FROM bidding.notice_current c "
 	    "WHERE ($1::text IS NULL OR c.title ILIKE '%' || "
 	    "replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', "
-	    "'\\_') || '%' OR c.notice_no = $1 OR c.agency ILIKE '%' || "
+	    "'\\_') || '%' OR (c.notice_no || '-' || "
+	    "lpad(c.cur_ord::text, 2, '0')) ILIKE '%' || "
+	    "replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', "
+	    "'\\_') || '%' OR c.agency ILIKE '%' || "
 	    "replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', "
 	    "'\\_') || '%') "
 	    "AND ($2::text IS NULL OR c.family = $2) "
@@ -292,7 +295,8 @@ detail_get(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
 	vals[0] = id;
-	vals[1] = ctx->logged_in ? ctx->user.org_id : NULL;
+	vals[1] = (ctx->logged_in && ctx->user.org_id[0] != '\0') ?
+	    ctx->user.org_id : NULL;
 	/* A draft is seen only by its own agency; published by everyone. */
 	return (g2b_query(ctx, detail_loaded,
 	    "SELECT n.id, n.notice_no, n.status, n.cur_ord, v.title, v.family, "
@@ -707,7 +711,8 @@ page_notice_publish(struct http_request *req)
 
 static const char *const draft_sql =
     "SELECT n.id, v.title, v.base_amount, v.range_milli, "
-    "v.officer_id = $2::bigint, v.bid_close > now() "
+    "v.officer_id = $2::bigint, v.bid_close > now(), "
+    "to_char(n.updated_at, 'YYYY-MM-DD HH24:MI:SS.US TZH') "
     "FROM bidding.notice n JOIN bidding.notice_version v ON "
     "v.notice_id = n.id AND v.ord = 0 WHERE n.id = $1 AND "
     "n.status = 'draft' AND n.agency_id = $3::bigint";
@@ -813,6 +818,8 @@ publish_draft(struct g2b_ctx *ctx)
 	o->base_amount = strtoll(g2b_val(ctx, 0, 2), NULL, 10);
 	o->range_milli = atoi(g2b_val(ctx, 0, 3));
 	opening_prices_aad(o->aad, sizeof(o->aad), ctx->s[0]);
+	/* The draft as read: publication refuses it if it changed since. */
+	g2b_keep(ctx, 1, g2b_val(ctx, 0, 6));
 	ctx->ptr = o;
 	ctx->ptr_free = setup_free;
 	/* RSA-3072 and scrypt take a second: not on the worker. */
@@ -823,7 +830,7 @@ static int
 publish_sealed(struct g2b_ctx *ctx)
 {
 	struct opening_setup	*o = ctx->ptr;
-	const char		*vals[6];
+	const char		*vals[7];
 
 	if (ctx->job->rc != 0) {
 		kore_log(LOG_ERR, "notice %s: opening set-up failed",
@@ -832,13 +839,14 @@ publish_sealed(struct g2b_ctx *ctx)
 	}
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[0];
-	vals[2] = o->public_pem;
-	vals[3] = o->private_enc_pem;
-	vals[4] = o->prices_b64;
-	vals[5] = ctx->ip;
+	vals[2] = ctx->s[1];
+	vals[3] = o->public_pem;
+	vals[4] = o->private_enc_pem;
+	vals[5] = o->prices_b64;
+	vals[6] = ctx->ip;
 	return (g2b_query(ctx, publish_done,
-	    "SELECT bidding.notice_publish($1, $2, $3, $4, $5, $6::inet)",
-	    6, vals));
+	    "SELECT bidding.notice_publish($1, $2, $3::timestamptz, $4, $5, "
+	    "$6, $7::inet)", 7, vals));
 }
 
 static int
@@ -860,7 +868,8 @@ publish_done(struct g2b_ctx *ctx)
 	if (!strcmp(r, "not_found") || !strcmp(r, "not_draft"))
 		return (g2b_error(ctx, 409));
 	g2b_field_error(ctx, "passphrase", !strcmp(r, "too_late") ?
-	    "err.too_late" : "err.no_floor");
+	    "err.too_late" : !strcmp(r, "changed") ? "err.draft_changed" :
+	    "err.no_floor");
 	tmpl_set(ctx->vars, "form_error", "1");
 	return (publish_page(ctx, 400));
 }
@@ -922,8 +931,11 @@ page_api_notices(struct http_request *req)
 /*
  * GET /api/notices?after=CURSOR&limit=N: published notices in publication
  * order, oldest first, N (1..100, default 50) at a time. The cursor is the
- * last id of the previous page, so pages stay stable while notices are
- * added.
+ * publication sequence of the last notice of the previous page, so pages
+ * stay stable and a client that caught up sees every later publication:
+ * every item carries its cursor, "next" is null when nothing follows yet,
+ * and polling later from the last item's cursor returns what was published
+ * since.
  */
 static int
 api_get(struct g2b_ctx *ctx)
@@ -945,7 +957,7 @@ api_get(struct g2b_ctx *ctx)
 	vals[0] = after;
 	vals[1] = lim;
 	return (g2b_query(ctx, api_loaded,
-	    "SELECT c.id, c.notice_no, c.cur_ord, c.title, c.family, "
+	    "SELECT c.pub_seq, c.notice_no, c.cur_ord, c.title, c.family, "
 	    "c.agency, c.base_amount, c.budget, c.contract_method, "
 	    "c.award_method, c.range_milli, "
 	    "to_char(c.bid_start AT TIME ZONE 'Asia/Seoul', "
@@ -954,9 +966,10 @@ api_get(struct g2b_ctx *ctx)
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS+09:00'), "
 	    "to_char(c.opening_at AT TIME ZONE 'Asia/Seoul', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS+09:00'), "
-	    "c.status, coalesce(c.region_limit, '') "
+	    "c.status, coalesce(c.region_limit, ''), c.id "
 	    "FROM bidding.notice_current c WHERE ($1::bigint IS NULL OR "
-	    "c.id > $1::bigint) ORDER BY c.id LIMIT $2::int", 2, vals));
+	    "c.pub_seq > $1::bigint) ORDER BY c.pub_seq LIMIT $2::int", 2,
+	    vals));
 }
 
 static void
@@ -985,7 +998,8 @@ api_loaded(struct g2b_ctx *ctx)
 		l = 50;
 	for (i = 0; i < n && i < l; i++) {
 		strbuf_appendstr(&b, i ? ",{" : "{");
-		strbuf_appendf(&b, "\"id\":%s", g2b_val(ctx, i, 0));
+		strbuf_appendf(&b, "\"id\":%s,\"cursor\":\"%s\"",
+		    g2b_val(ctx, i, 16), g2b_val(ctx, i, 0));
 		json_str(&b, "noticeNumber", g2b_val(ctx, i, 1), 1);
 		strbuf_appendf(&b, ",\"order\":%s", g2b_val(ctx, i, 2));
 		json_str(&b, "title", g2b_val(ctx, i, 3), 1);
@@ -1003,7 +1017,7 @@ api_loaded(struct g2b_ctx *ctx)
 		json_str(&b, "status", g2b_val(ctx, i, 14), 1);
 		json_str(&b, "regionLimit", g2b_val(ctx, i, 15), 1);
 		strbuf_appendf(&b, ",\"url\":\"/notices/%s\"}",
-		    g2b_val(ctx, i, 0));
+		    g2b_val(ctx, i, 16));
 	}
 	strbuf_appendstr(&b, "],\"next\":");
 	if (n > l)

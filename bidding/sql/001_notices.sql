@@ -45,13 +45,15 @@ CREATE TABLE bidding.notice (
 	id		bigserial PRIMARY KEY,
 	agency_id	bigint NOT NULL REFERENCES portal.org(id),
 	notice_no	text UNIQUE,		-- assigned at publication
+	pub_seq		bigint UNIQUE,		-- publication order (API cursor)
 	status		text NOT NULL DEFAULT 'draft'
 			    CHECK (status IN ('draft', 'published', 'cancelled')),
 	cur_ord		int NOT NULL DEFAULT 0,	-- 0 while a draft
 	created_by	bigint NOT NULL REFERENCES portal.users(id),
 	created_at	timestamptz NOT NULL DEFAULT now(),
 	updated_at	timestamptz NOT NULL DEFAULT now(),
-	CHECK ((status = 'draft') = (notice_no IS NULL))
+	CHECK ((status = 'draft') = (notice_no IS NULL)),
+	CHECK ((status = 'draft') = (pub_seq IS NULL))
 );
 CREATE INDEX notice_agency ON bidding.notice (agency_id, created_at DESC);
 
@@ -117,7 +119,8 @@ CREATE TABLE bidding.opening_key (
 
 -- The current published order of every notice, for lists and the API.
 CREATE VIEW bidding.notice_current AS
-SELECT n.id, n.notice_no, n.status, n.cur_ord, n.agency_id, o.name AS agency,
+SELECT n.id, n.notice_no, n.pub_seq, n.status, n.cur_ord, n.agency_id,
+    o.name AS agency,
     o.region AS agency_region, v.*
   FROM bidding.notice n
   JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = n.cur_ord
@@ -179,19 +182,22 @@ BEGIN
 END $$;
 
 -- Publish a draft: the caller must be the notice's bid officer; the bid
--- window must still be ahead. Assigns the notice number, copies the draft
+-- window must still be ahead; the draft must be the one the officer saw
+-- (p_stamp: its updated_at when read), since the sealed prices were drawn
+-- from its base amount while the key was being made. Assigns the notice number, copies the draft
 -- to order 1 with the floor rate that applies today and the sealed
 -- preliminary prices, stores the opening key, audits and notifies.
--- Returns 'ok', 'not_found', 'not_officer', 'not_draft', 'too_late' or
--- 'no_floor'.
+-- Returns 'ok', 'not_found', 'not_officer', 'not_draft', 'changed',
+-- 'too_late' or 'no_floor'.
 CREATE FUNCTION bidding.notice_publish(p_user bigint, p_notice bigint,
-    p_public_pem text, p_private_enc_pem text, p_prices_sealed text,
-    p_ip inet) RETURNS text LANGUAGE plpgsql AS $$
+    p_stamp timestamptz, p_public_pem text, p_private_enc_pem text,
+    p_prices_sealed text, p_ip inet) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	n bidding.notice;
 	v bidding.notice_version;
 	v_floor int;
 	v_no text;
+	v_seq bigint;
 BEGIN
 	SELECT * INTO n FROM bidding.notice WHERE id = p_notice FOR UPDATE;
 	IF NOT FOUND THEN
@@ -199,6 +205,9 @@ BEGIN
 	END IF;
 	IF n.status <> 'draft' THEN
 		RETURN 'not_draft';
+	END IF;
+	IF n.updated_at IS DISTINCT FROM p_stamp THEN
+		RETURN 'changed';
 	END IF;
 	SELECT * INTO v FROM bidding.notice_version
 	 WHERE notice_id = p_notice AND ord = 0;
@@ -215,8 +224,9 @@ BEGIN
 			RETURN 'no_floor';
 		END IF;
 	END IF;
+	v_seq := nextval('bidding.notice_seq');
 	v_no := 'G2B-' || to_char(now() AT TIME ZONE 'Asia/Seoul', 'YYYY') ||
-	    '-' || lpad(nextval('bidding.notice_seq')::text, 6, '0');
+	    '-' || lpad(v_seq::text, 6, '0');
 	INSERT INTO bidding.notice_version (notice_id, ord, kind, family,
 	    title, base_amount, budget, contract_method, award_method,
 	    range_milli, region_limit, category_limit, bid_start, bid_close,
@@ -235,7 +245,7 @@ BEGIN
 	    private_enc_pem, officer_id)
 	VALUES (p_notice, p_public_pem, p_private_enc_pem, p_user);
 	UPDATE bidding.notice SET status = 'published', notice_no = v_no,
-	    cur_ord = 1, updated_at = now() WHERE id = p_notice;
+	    pub_seq = v_seq, cur_ord = 1, updated_at = now() WHERE id = p_notice;
 	INSERT INTO portal.audit (actor, org_id, event, ip, detail)
 	VALUES (p_user, n.agency_id, 'notice.publish', p_ip,
 	    jsonb_build_object('notice', p_notice, 'notice_no', v_no));
