@@ -24,6 +24,8 @@ int	page_notice_edit(struct http_request *);
 int	page_notice_publish(struct http_request *);
 int	page_agency_notices(struct http_request *);
 int	page_api_notices(struct http_request *);
+int	page_notice_amend(struct http_request *);
+int	page_notice_cancel(struct http_request *);
 
 static int	list_get(struct g2b_ctx *);
 static int	list_loaded(struct g2b_ctx *);
@@ -47,6 +49,13 @@ static int	mine_get(struct g2b_ctx *);
 static int	mine_loaded(struct g2b_ctx *);
 static int	api_get(struct g2b_ctx *);
 static int	api_loaded(struct g2b_ctx *);
+static int	detail_history(struct g2b_ctx *);
+static int	amend_current(struct g2b_ctx *);
+static int	amend_saved(struct g2b_ctx *);
+static int	cancel_get(struct g2b_ctx *);
+static int	cancel_loaded(struct g2b_ctx *);
+static int	cancel_post(struct g2b_ctx *);
+static int	cancel_done(struct g2b_ctx *);
 
 #define NOTICE_ROLES	(ROLE_AGENCY | ROLE_OFFICER)
 #define PAGE_SIZE	20
@@ -66,6 +75,12 @@ static const struct g2b_route route_mine =
     { "agency_notices", NOTICE_ROLES, ROUTE_APPROVED_ORG, mine_get, NULL };
 static const struct g2b_route route_api =
     { "api_notices", ROLE_ANY, 0, api_get, NULL };
+static const struct g2b_route route_amend =
+    { "notice_amend", NOTICE_ROLES, ROUTE_APPROVED_ORG, nform_get,
+      nform_post };
+static const struct g2b_route route_cancel =
+    { "notice_cancel", NOTICE_ROLES, ROUTE_APPROVED_ORG, cancel_get,
+      cancel_post };
 
 static const char *const families[] = {
 	"goods", "services", "works", "foreign", NULL
@@ -323,8 +338,8 @@ static int
 detail_loaded(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*v = ctx->vars;
-	const char		*vals[3], *floor;
-	char			 rate[24];
+	const char		*vals[3], *floor, *flash;
+	char			 rate[24], key[40];
 	long			 f;
 
 	if (ctx->db_error)
@@ -358,6 +373,17 @@ detail_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "n_published", g2b_val(ctx, 0, 20));
 	tmpl_set(v, "n_phase", g2b_val(ctx, 0, 21));
 	g2b_label(ctx, v, "n_phase_label", "phase", g2b_val(ctx, 0, 21));
+	if (!strcmp(g2b_val(ctx, 0, 2), "published") &&
+	    !strcmp(g2b_val(ctx, 0, 22), "t")) {
+		if (!strcmp(g2b_val(ctx, 0, 21), "open") ||
+		    !strcmp(g2b_val(ctx, 0, 21), "upcoming"))
+			tmpl_set(v, "can_amend", "1");
+		tmpl_set(v, "can_cancel", "1");
+	}
+	if (!strcmp(g2b_val(ctx, 0, 2), "cancelled")) {
+		tmpl_set(v, "n_phase", "cancelled");
+		g2b_label(ctx, v, "n_phase_label", "phase", "cancelled");
+	}
 	if (!strcmp(g2b_val(ctx, 0, 2), "draft")) {
 		tmpl_set(v, "is_draft", "1");
 		if (!strcmp(g2b_val(ctx, 0, 22), "t"))
@@ -366,12 +392,12 @@ detail_loaded(struct g2b_ctx *ctx)
 		    !strcmp(g2b_val(ctx, 0, 18), ctx->user.id))
 			tmpl_set(v, "can_publish", "1");
 	}
-	if (g2b_get(ctx, "ok") != NULL &&
-	    !strcmp(g2b_get(ctx, "ok"), "published"))
-		tmpl_set(v, "flash", g2b_msg(ctx, "flash.published"));
-	else if (g2b_get(ctx, "ok") != NULL &&
-	    !strcmp(g2b_get(ctx, "ok"), "saved"))
-		tmpl_set(v, "flash", g2b_msg(ctx, "flash.saved"));
+	if ((flash = g2b_get(ctx, "ok")) != NULL &&
+	    (!strcmp(flash, "published") || !strcmp(flash, "saved") ||
+	    !strcmp(flash, "amended") || !strcmp(flash, "cancelled"))) {
+		snprintf(key, sizeof(key), "flash.%s", flash);
+		tmpl_set(v, "flash", g2b_msg(ctx, key));
+	}
 	vals[0] = ctx->s[0];
 	vals[1] = g2b_val(ctx, 0, 3);
 	vals[2] = ctx->lang == LANG_EN ? "en" : "ko";
@@ -387,6 +413,7 @@ static int
 detail_items(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*row;
+	const char		*vals[1];
 	int			 i;
 
 	if (ctx->db_error)
@@ -398,6 +425,29 @@ detail_items(struct g2b_ctx *ctx)
 		tmpl_set(row, "name", g2b_val(ctx, i, 2));
 		tmpl_set(row, "qty", g2b_val(ctx, i, 3));
 		tmpl_set(row, "unit", g2b_val(ctx, i, 4));
+	}
+	vals[0] = ctx->s[0];
+	return (g2b_query(ctx, detail_history,
+	    "SELECT ord, kind, coalesce(reason, ''), "
+	    "coalesce(" SEOUL("published_at") ", '') "
+	    "FROM bidding.notice_version WHERE notice_id = $1 AND ord > 0 "
+	    "ORDER BY ord DESC", 1, vals));
+}
+
+static int
+detail_history(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	int			 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "history");
+		tmpl_setf(row, "ord", "%02d", atoi(g2b_val(ctx, i, 0)));
+		g2b_label(ctx, row, "kind", "nkind", g2b_val(ctx, i, 1));
+		tmpl_set(row, "reason", g2b_val(ctx, i, 2));
+		tmpl_set(row, "at", g2b_val(ctx, i, 3));
 	}
 	return (g2b_render(ctx, 200, "notice", "notice.title"));
 }
@@ -420,15 +470,17 @@ static int
 nform_get(struct g2b_ctx *ctx)
 {
 	char		 id[24];
-	const char	*vals[2];
+	const char	*vals[3];
 
-	if (strcmp(ctx->route->name, "notice_edit") != 0)
+	if (!strcmp(ctx->route->name, "notice_new"))
 		return (form_render(ctx, 200));
 	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
+	ctx->n[2] = !strcmp(ctx->route->name, "notice_amend");
 	vals[0] = id;
 	vals[1] = ctx->user.org_id;
+	vals[2] = ctx->n[2] ? "published" : "draft";
 	return (g2b_query(ctx, form_draft_loaded,
 	    "SELECT v.family, v.title, v.base_amount, v.budget, "
 	    "v.contract_method, v.award_method, v.range_milli / 1000, "
@@ -437,10 +489,10 @@ nform_get(struct g2b_ctx *ctx)
 	    "'YYYY-MM-DD\"T\"HH24:MI'), to_char(v.bid_close AT TIME ZONE "
 	    "'Asia/Seoul', 'YYYY-MM-DD\"T\"HH24:MI'), to_char(v.opening_at "
 	    "AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD\"T\"HH24:MI'), "
-	    "coalesce(v.officer_id::text, '') FROM bidding.notice n "
-	    "JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = 0 "
-	    "WHERE n.id = $1 AND n.agency_id = $2 AND n.status = 'draft'",
-	    2, vals));
+	    "coalesce(v.officer_id::text, ''), n.cur_ord FROM bidding.notice n "
+	    "JOIN bidding.notice_version v ON v.notice_id = n.id AND "
+	    "v.ord = n.cur_ord WHERE n.id = $1 AND n.agency_id = $2 AND "
+	    "n.status = $3", 3, vals));
 }
 
 static int
@@ -451,7 +503,7 @@ form_draft_loaded(struct g2b_ctx *ctx)
 	    "f_award_method", "f_range", "f_region_limit",
 	    "f_category_limit", "f_bid_start", "f_bid_close",
 	    "f_opening_at", "f_officer" };
-	const char	*vals[1];
+	const char	*vals[2];
 	int		 i;
 
 	if (ctx->db_error)
@@ -460,10 +512,12 @@ form_draft_loaded(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 404));
 	for (i = 0; i < 13; i++)
 		tmpl_set(ctx->vars, names[i], g2b_val(ctx, 0, i));
+	tmpl_set(ctx->vars, "f_ord", g2b_val(ctx, 0, 13));
 	vals[0] = ctx->s[0];
+	vals[1] = g2b_val(ctx, 0, 13);
 	return (g2b_query(ctx, form_items_loaded,
 	    "SELECT code, quantity::text, unit FROM bidding.notice_item "
-	    "WHERE notice_id = $1 AND ord = 0 ORDER BY line", 1, vals));
+	    "WHERE notice_id = $1 AND ord = $2::int ORDER BY line", 2, vals));
 }
 
 static int
@@ -546,6 +600,11 @@ form_officers_loaded(struct g2b_ctx *ctx)
 		snprintf(name, sizeof(name), "f_item_unit_%d", i);
 		tmpl_set(row, "unit", tmpl_get(ctx->vars, name));
 	}
+	if (ctx->n[2]) {
+		tmpl_set(ctx->vars, "amend_id", ctx->s[0]);
+		return (g2b_render(ctx, (int)ctx->n[1], "notice_form",
+		    "notice.amend_title"));
+	}
 	if (ctx->s[0] != NULL) {
 		tmpl_set(ctx->vars, "edit_id", ctx->s[0]);
 		return (g2b_render(ctx, (int)ctx->n[1], "notice_form",
@@ -555,91 +614,140 @@ form_officers_loaded(struct g2b_ctx *ctx)
 	    "notice.new_title"));
 }
 
+/*
+ * The submitted draft or amendment: read, kept in the form variables
+ * (whatever happens next) and checked. 1 when acceptable; field errors set.
+ */
 static int
-nform_post(struct g2b_ctx *ctx)
+nform_read(struct g2b_ctx *ctx, struct notice_input *in,
+    struct notice_checked *c)
 {
 	static const char *const fields[] = { "family", "title",
 	    "base_amount", "budget", "contract_method", "award_method",
 	    "range", "region_limit", "category_limit", "bid_start",
-	    "bid_close", "opening_at", "officer", NULL };
-	struct notice_input	 in;
-	struct notice_checked	 c;
-	struct strbuf		 codes, qtys, units;
-	const char		*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
-	const char		*unitv[NOTICE_MAX_ITEMS], *vals[19], *v;
-	char			 id[24], name[40], base[24], budget[24];
-	char			 range[8], key[40];
-	size_t			 nc, nq, nu, i;
+	    "bid_close", "opening_at", "officer", "reason", "ord", NULL };
+	const char	*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
+	const char	*unitv[NOTICE_MAX_ITEMS], *v;
+	char		 name[40];
+	size_t		 nc, nq, nu, i;
+	int		 ok;
 
-	if (!strcmp(ctx->route->name, "notice_edit")) {
-		if (g2b_path_id(ctx, id, sizeof(id)) == -1)
-			return (g2b_error(ctx, 404));
-		g2b_keep(ctx, 0, id);
-	}
-	memset(&in, 0, sizeof(in));
-	in.family = g2b_post(ctx, "family");
-	in.title = g2b_post(ctx, "title");
-	in.base_amount = g2b_post(ctx, "base_amount");
-	in.budget = g2b_post(ctx, "budget");
-	in.contract_method = g2b_post(ctx, "contract_method");
-	in.award_method = g2b_post(ctx, "award_method");
-	in.range = g2b_post(ctx, "range");
-	in.region_limit = g2b_post(ctx, "region_limit");
-	in.category_limit = g2b_post(ctx, "category_limit");
-	in.bid_start = g2b_post(ctx, "bid_start");
-	in.bid_close = g2b_post(ctx, "bid_close");
-	in.opening_at = g2b_post(ctx, "opening_at");
-	in.officer = g2b_post(ctx, "officer");
+	memset(in, 0, sizeof(*in));
+	in->family = g2b_post(ctx, "family");
+	in->title = g2b_post(ctx, "title");
+	in->base_amount = g2b_post(ctx, "base_amount");
+	in->budget = g2b_post(ctx, "budget");
+	in->contract_method = g2b_post(ctx, "contract_method");
+	in->award_method = g2b_post(ctx, "award_method");
+	in->range = g2b_post(ctx, "range");
+	in->region_limit = g2b_post(ctx, "region_limit");
+	in->category_limit = g2b_post(ctx, "category_limit");
+	in->bid_start = g2b_post(ctx, "bid_start");
+	in->bid_close = g2b_post(ctx, "bid_close");
+	in->opening_at = g2b_post(ctx, "opening_at");
+	in->officer = g2b_post(ctx, "officer");
 	nc = form_get_all(&ctx->body, "item_code", codev, NOTICE_MAX_ITEMS);
 	nq = form_get_all(&ctx->body, "item_qty", qtyv, NOTICE_MAX_ITEMS);
 	nu = form_get_all(&ctx->body, "item_unit", unitv, NOTICE_MAX_ITEMS);
-	in.nitems = nc;
-	if (nq > in.nitems)
-		in.nitems = nq;
-	if (nu > in.nitems)
-		in.nitems = nu;
-	for (i = 0; i < in.nitems; i++) {
-		in.items[i].code = i < nc ? codev[i] : "";
-		in.items[i].qty = i < nq ? qtyv[i] : "";
-		in.items[i].unit = i < nu ? unitv[i] : "";
+	in->nitems = nc;
+	if (nq > in->nitems)
+		in->nitems = nq;
+	if (nu > in->nitems)
+		in->nitems = nu;
+	for (i = 0; i < in->nitems; i++) {
+		in->items[i].code = i < nc ? codev[i] : "";
+		in->items[i].qty = i < nq ? qtyv[i] : "";
+		in->items[i].unit = i < nu ? unitv[i] : "";
 	}
 
-	/* Keep what was typed, whatever happens next. */
 	for (i = 0; fields[i] != NULL; i++) {
 		if ((v = g2b_post(ctx, fields[i])) != NULL) {
 			snprintf(name, sizeof(name), "f_%s", fields[i]);
 			tmpl_set(ctx->vars, name, v);
 		}
 	}
-	for (i = 0; i < in.nitems; i++) {
+	for (i = 0; i < in->nitems; i++) {
 		snprintf(name, sizeof(name), "f_item_code_%zu", i);
-		tmpl_set(ctx->vars, name, in.items[i].code);
+		tmpl_set(ctx->vars, name, in->items[i].code);
 		snprintf(name, sizeof(name), "f_item_qty_%zu", i);
-		tmpl_set(ctx->vars, name, in.items[i].qty);
+		tmpl_set(ctx->vars, name, in->items[i].qty);
 		snprintf(name, sizeof(name), "f_item_unit_%zu", i);
-		tmpl_set(ctx->vars, name, in.items[i].unit);
+		tmpl_set(ctx->vars, name, in->items[i].unit);
 	}
 
-	if (!notice_check(&in, &c)) {
-		for (i = 0; i < c.nerrors; i++) {
-			snprintf(key, sizeof(key), "%s", c.errors[i].key);
-			g2b_field_error(ctx, c.errors[i].field, key);
-		}
+	ok = notice_check(in, c);
+	for (i = 0; i < c->nerrors; i++)
+		g2b_field_error(ctx, c->errors[i].field, c->errors[i].key);
+	if (ctx->n[2]) {
+		v = g2b_post(ctx, "reason");
+		if (v == NULL || *v == '\0')
+			g2b_field_error(ctx, "reason", "err.required");
+		else if (!valid_multiline(v, 5, 500))
+			g2b_field_error(ctx, "reason", "err.text_5_500");
+		v = g2b_post(ctx, "ord");
+		if (v == NULL || !valid_id(v))
+			return (-1);
+	}
+	return (ok && !ctx->invalid);
+}
+
+/* Items as PostgreSQL arrays, for $n::text[] and $n::numeric[]. */
+static void
+nform_items(const struct notice_checked *c, struct strbuf *codes,
+    struct strbuf *qtys, struct strbuf *units)
+{
+	const char	*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
+	const char	*unitv[NOTICE_MAX_ITEMS];
+	size_t		 i;
+
+	for (i = 0; i < c->nitems; i++) {
+		codev[i] = c->items[i].code;
+		qtyv[i] = c->items[i].qty;
+		unitv[i] = c->items[i].unit;
+	}
+	strbuf_init(codes);
+	strbuf_init(qtys);
+	strbuf_init(units);
+	pg_array(codes, codev, c->nitems);
+	pg_array(qtys, qtyv, c->nitems);
+	pg_array(units, unitv, c->nitems);
+}
+
+static int
+nform_post(struct g2b_ctx *ctx)
+{
+	struct notice_input	 in;
+	struct notice_checked	 c;
+	struct strbuf		 codes, qtys, units;
+	const char		*vals[19];
+	char			 id[24], base[24], budget[24], range[8];
+	int			 r;
+
+	if (strcmp(ctx->route->name, "notice_new") != 0) {
+		if (g2b_path_id(ctx, id, sizeof(id)) == -1)
+			return (g2b_error(ctx, 404));
+		g2b_keep(ctx, 0, id);
+	}
+	ctx->n[2] = !strcmp(ctx->route->name, "notice_amend");
+	if ((r = nform_read(ctx, &in, &c)) == -1)
+		return (g2b_error(ctx, 400));
+	if (r == 0) {
 		tmpl_set(ctx->vars, "form_error", "1");
 		return (form_render(ctx, 400));
 	}
-
-	strbuf_init(&codes);
-	strbuf_init(&qtys);
-	strbuf_init(&units);
-	for (i = 0; i < c.nitems; i++) {
-		codev[i] = c.items[i].code;
-		qtyv[i] = c.items[i].qty;
-		unitv[i] = c.items[i].unit;
+	if (ctx->n[2]) {
+		vals[0] = ctx->s[0];
+		vals[1] = ctx->user.org_id;
+		return (g2b_query(ctx, amend_current,
+		    "SELECT n.cur_ord, v.base_amount, v.range_milli, "
+		    "k.public_pem FROM bidding.notice n JOIN "
+		    "bidding.notice_version v ON v.notice_id = n.id AND "
+		    "v.ord = n.cur_ord JOIN bidding.opening_key k ON "
+		    "k.notice_id = n.id WHERE n.id = $1 AND n.agency_id = $2 "
+		    "AND n.status = 'published'", 2, vals));
 	}
-	pg_array(&codes, codev, c.nitems);
-	pg_array(&qtys, qtyv, c.nitems);
-	pg_array(&units, unitv, c.nitems);
+
+	nform_items(&c, &codes, &qtys, &units);
 	snprintf(base, sizeof(base), "%lld", (long long)c.base_amount);
 	snprintf(budget, sizeof(budget), "%lld", (long long)c.budget);
 	snprintf(range, sizeof(range), "%d", c.range_milli);
@@ -673,6 +781,219 @@ nform_post(struct g2b_ctx *ctx)
 	strbuf_cleanup(&qtys);
 	strbuf_cleanup(&units);
 	return (STEP_WAIT);
+}
+
+/*
+ * Amendment, with the current order read: new prices are drawn and sealed
+ * to the notice's key when the base amount or the range changes (only the
+ * public half is needed, and it takes milliseconds).
+ */
+static int
+amend_current(struct g2b_ctx *ctx)
+{
+	struct notice_input	 in;
+	struct notice_checked	 c;
+	struct strbuf		 codes, qtys, units;
+	const char		*vals[22];
+	char			 base[24], budget[24], range[8], aad[64];
+	char			*prices = NULL;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 404));
+	if (nform_read(ctx, &in, &c) != 1)
+		return (g2b_error(ctx, 400));
+	if (strcmp(g2b_post(ctx, "ord"), g2b_val(ctx, 0, 0)) != 0) {
+		g2b_field_error(ctx, "reason", "err.notice_changed");
+		tmpl_set(ctx->vars, "form_error", "1");
+		return (form_render(ctx, 409));
+	}
+	if (c.base_amount != strtoll(g2b_val(ctx, 0, 1), NULL, 10) ||
+	    c.range_milli != atoi(g2b_val(ctx, 0, 2))) {
+		opening_prices_aad_order(aad, sizeof(aad), ctx->s[0],
+		    atoi(g2b_val(ctx, 0, 0)) + 1);
+		if (opening_reseal(g2b_val(ctx, 0, 3), c.base_amount,
+		    c.range_milli, aad, &prices) == -1)
+			return (g2b_error(ctx, 500));
+	}
+
+	nform_items(&c, &codes, &qtys, &units);
+	snprintf(base, sizeof(base), "%lld", (long long)c.base_amount);
+	snprintf(budget, sizeof(budget), "%lld", (long long)c.budget);
+	snprintf(range, sizeof(range), "%d", c.range_milli);
+	vals[0] = ctx->user.id;
+	vals[1] = ctx->s[0];
+	vals[2] = g2b_val(ctx, 0, 0);
+	vals[3] = g2b_post(ctx, "reason");
+	vals[4] = in.family;
+	vals[5] = in.title;
+	vals[6] = base;
+	vals[7] = budget;
+	vals[8] = in.contract_method;
+	vals[9] = in.award_method;
+	vals[10] = range;
+	vals[11] = in.region_limit ? in.region_limit : "";
+	vals[12] = in.category_limit ? in.category_limit : "";
+	vals[13] = c.bid_start;
+	vals[14] = c.bid_close;
+	vals[15] = c.opening_at;
+	vals[16] = in.officer;
+	vals[17] = codes.data;
+	vals[18] = qtys.data;
+	vals[19] = units.data;
+	vals[20] = prices;
+	vals[21] = ctx->ip;
+	g2b_query(ctx, amend_saved,
+	    "SELECT bidding.notice_amend($1, $2, $3::int, $4, $5, $6, "
+	    "$7::bigint, $8::bigint, $9, $10, $11::int, $12, $13, "
+	    "$14::timestamp AT TIME ZONE 'Asia/Seoul', "
+	    "$15::timestamp AT TIME ZONE 'Asia/Seoul', "
+	    "$16::timestamp AT TIME ZONE 'Asia/Seoul', $17::bigint, "
+	    "$18::text[], $19::numeric[], $20::text[], $21, $22::inet)",
+	    22, vals);
+	strbuf_cleanup(&codes);
+	strbuf_cleanup(&qtys);
+	strbuf_cleanup(&units);
+	free(prices);
+	return (STEP_WAIT);
+}
+
+static int
+amend_saved(struct g2b_ctx *ctx)
+{
+	char		 url[64];
+	const char	*r;
+
+	if (ctx->db_error) {
+		if (!strcmp(ctx->sqlstate, "23503")) {
+			g2b_field_error(ctx, "items", "err.item_code");
+			tmpl_set(ctx->vars, "form_error", "1");
+			return (form_render(ctx, 400));
+		}
+		return (g2b_error(ctx, 503));
+	}
+	r = g2b_val(ctx, 0, 0);
+	if (!strcmp(r, "ok")) {
+		snprintf(url, sizeof(url), "/notices/%s?ok=amended", ctx->s[0]);
+		return (g2b_redirect(ctx, url));
+	}
+	if (!strcmp(r, "not_found"))
+		return (g2b_error(ctx, 404));
+	if (!strcmp(r, "not_published"))
+		return (g2b_error(ctx, 409));
+	g2b_field_error(ctx, !strcmp(r, "bad_officer") ? "officer" :
+	    !strcmp(r, "closed") ? "bid_close" : "reason",
+	    !strcmp(r, "bad_officer") ? "err.choose" :
+	    !strcmp(r, "closed") ? "err.amend_closed" :
+	    !strcmp(r, "no_floor") ? "err.no_floor" : "err.notice_changed");
+	tmpl_set(ctx->vars, "form_error", "1");
+	return (form_render(ctx, !strcmp(r, "changed") ? 409 : 400));
+}
+
+/* -------------------------------------------------------------- cancel */
+
+int
+page_notice_amend(struct http_request *req)
+{
+	return (g2b_run(req, &route_amend));
+}
+
+int
+page_notice_cancel(struct http_request *req)
+{
+	return (g2b_run(req, &route_cancel));
+}
+
+static int
+cancel_get(struct g2b_ctx *ctx)
+{
+	char		 id[24];
+	const char	*vals[2];
+
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
+		return (g2b_error(ctx, 404));
+	g2b_keep(ctx, 0, id);
+	vals[0] = id;
+	vals[1] = ctx->user.org_id;
+	return (g2b_query(ctx, cancel_loaded,
+	    "SELECT n.notice_no, n.cur_ord, v.title FROM bidding.notice n "
+	    "JOIN bidding.notice_version v ON v.notice_id = n.id AND "
+	    "v.ord = n.cur_ord WHERE n.id = $1 AND n.agency_id = $2 AND "
+	    "n.status = 'published'", 2, vals));
+}
+
+static int
+cancel_loaded(struct g2b_ctx *ctx)
+{
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 404));
+	tmpl_set(ctx->vars, "n_id", ctx->s[0]);
+	tmpl_set(ctx->vars, "n_no", g2b_val(ctx, 0, 0));
+	if (tmpl_get(ctx->vars, "f_ord") == NULL)
+		tmpl_set(ctx->vars, "f_ord", g2b_val(ctx, 0, 1));
+	tmpl_set(ctx->vars, "n_title", g2b_val(ctx, 0, 2));
+	return (g2b_render(ctx, ctx->invalid ? 400 : 200, "notice_cancel",
+	    "cancel.title"));
+}
+
+static int
+cancel_post(struct g2b_ctx *ctx)
+{
+	char		 id[24];
+	const char	*reason, *ord, *vals[5];
+
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
+		return (g2b_error(ctx, 404));
+	g2b_keep(ctx, 0, id);
+	reason = g2b_post(ctx, "reason");
+	ord = g2b_post(ctx, "ord");
+	if (ord == NULL || !valid_id(ord))
+		return (g2b_error(ctx, 400));
+	tmpl_set(ctx->vars, "f_ord", ord);
+	tmpl_set(ctx->vars, "f_reason", reason);
+	if (reason == NULL || *reason == '\0')
+		g2b_field_error(ctx, "reason", "err.required");
+	else if (!valid_multiline(reason, 5, 500))
+		g2b_field_error(ctx, "reason", "err.text_5_500");
+	if (ctx->invalid) {
+		tmpl_set(ctx->vars, "form_error", "1");
+		return (cancel_get(ctx));
+	}
+	vals[0] = ctx->user.id;
+	vals[1] = id;
+	vals[2] = ord;
+	vals[3] = reason;
+	vals[4] = ctx->ip;
+	return (g2b_query(ctx, cancel_done,
+	    "SELECT bidding.notice_cancel($1, $2, $3::int, $4, $5::inet)",
+	    5, vals));
+}
+
+static int
+cancel_done(struct g2b_ctx *ctx)
+{
+	char		 url[64];
+	const char	*r;
+
+	if (ctx->db_error || g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 503));
+	r = g2b_val(ctx, 0, 0);
+	if (!strcmp(r, "ok")) {
+		snprintf(url, sizeof(url), "/notices/%s?ok=cancelled",
+		    ctx->s[0]);
+		return (g2b_redirect(ctx, url));
+	}
+	if (!strcmp(r, "not_found"))
+		return (g2b_error(ctx, 404));
+	if (!strcmp(r, "not_published"))
+		return (g2b_error(ctx, 409));
+	g2b_field_error(ctx, "reason", !strcmp(r, "too_late") ?
+	    "err.cancel_too_late" : "err.notice_changed");
+	tmpl_set(ctx->vars, "form_error", "1");
+	return (cancel_get(ctx));
 }
 
 static int

@@ -17,6 +17,35 @@ opening_prices_aad(char *out, size_t len, const char *notice_id)
 	snprintf(out, len, "notice:%s:prices", notice_id);
 }
 
+void
+opening_prices_aad_order(char *out, size_t len, const char *notice_id,
+    int order)
+{
+	if (order <= 1)
+		opening_prices_aad(out, len, notice_id);
+	else
+		snprintf(out, len, "notice:%s:%d:prices", notice_id, order);
+}
+
+int
+opening_reseal(const char *public_pem, int64_t base, int range,
+    const char *aad, char **prices_b64)
+{
+	int64_t		 prices[PRICES_COUNT];
+	unsigned char	*env = NULL;
+	size_t		 envlen = 0;
+	int		 rc = -1;
+
+	*prices_b64 = NULL;
+	if (prices_draw(base, range, prices) == 0 &&
+	    seal_prices(public_pem, prices, aad, &env, &envlen) == 0 &&
+	    seal_b64_encode(env, envlen, prices_b64) == 0)
+		rc = 0;
+	OPENSSL_cleanse(prices, sizeof(prices));
+	free(env);
+	return (rc);
+}
+
 static void
 wipe_str(char **s)
 {

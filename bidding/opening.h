@@ -24,8 +24,20 @@ struct opening_setup {
 	char		*prices_b64;
 };
 
-/* The AAD of a notice's sealed prices: "notice:<id>:prices". */
+/*
+ * The AAD of a notice's sealed prices: "notice:<id>:prices" for the first
+ * order, "notice:<id>:<order>:prices" for an amendment that redraws them.
+ */
 void	opening_prices_aad(char *, size_t, const char *);
+void	opening_prices_aad_order(char *, size_t, const char *, int);
+
+/*
+ * Draw new preliminary prices for an amended base amount or range and seal
+ * them to the notice's existing opening key: only the public half is
+ * needed. 0, or -1 with *prices_b64 NULL.
+ */
+int	opening_reseal(const char *public_pem, int64_t base_amount,
+	    int range_milli, const char *aad, char **prices_b64);
 
 /*
  * Create the key pair, draw and seal the prices. Slow (RSA-3072 keygen and

@@ -53,7 +53,7 @@ dynamic_ok() {
 	    contract.direct award.lowest award.qualification phase.open \
 	    phase.upcoming phase.closed phase.cancelled phase.draft \
 	    nstatus.draft nstatus.published nstatus.cancelled sortby.new \
-	    sortby.close sortby.amount; do
+	    sortby.close sortby.amount nkind.register nkind.amend nkind.cancel; do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
 		done

@@ -82,6 +82,34 @@ test_wrong_passphrase_or_notice_reveals_nothing(void **state)
 	    "officer passphrase 2026", "not base64!", aad, prices), -1);
 }
 
+/* An amendment redraws the prices to the same key, bound to its order. */
+static void
+test_reseal_with_the_public_key_only(void **state)
+{
+	int64_t	prices[15], lo, hi;
+	char	aad2[64], *b64;
+	int	k;
+
+	(void)state;
+	opening_prices_aad_order(aad2, sizeof(aad2), "42", 2);
+	assert_string_equal(aad2, "notice:42:2:prices");
+	assert_int_equal(opening_reseal(setup.public_pem, 200000000, 3000, aad2,
+	    &b64), 0);
+	assert_int_equal(opening_prices_unlock(setup.private_enc_pem,
+	    "officer passphrase 2026", b64, aad2, prices), 0);
+	for (k = 0; k < 15; k++) {
+		assert_int_equal(prices_band(200000000, 3000, k, &lo, &hi), 0);
+		assert_true(prices[k] >= lo && prices[k] <= hi);
+	}
+	/* Not the first order's prices: the AAD tells them apart. */
+	assert_int_equal(opening_prices_unlock(setup.private_enc_pem,
+	    "officer passphrase 2026", b64, aad, prices), -1);
+	free(b64);
+	assert_int_equal(opening_reseal("not a key", 200000000, 3000, aad2,
+	    &b64), -1);
+	assert_null(b64);
+}
+
 static void
 test_setup_refuses_bad_input(void **state)
 {
@@ -106,6 +134,7 @@ main(void)
 		cmocka_unit_test(test_setup_wipes_the_passphrase_and_fills_outputs),
 		cmocka_unit_test(test_officer_unlocks_prices_within_the_bands),
 		cmocka_unit_test(test_wrong_passphrase_or_notice_reveals_nothing),
+		cmocka_unit_test(test_reseal_with_the_public_key_only),
 		cmocka_unit_test(test_setup_refuses_bad_input),
 	};
 
