@@ -682,7 +682,7 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 		v = g2b_post(ctx, "reason");
 		if (v == NULL || *v == '\0')
 			g2b_field_error(ctx, "reason", "err.required");
-		else if (!valid_multiline(v, 5, 500))
+		else if (!valid_reason(v, 5, 500))
 			g2b_field_error(ctx, "reason", "err.text_5_500");
 		v = g2b_post(ctx, "ord");
 		if (v == NULL || !valid_id(v))
@@ -956,7 +956,7 @@ cancel_post(struct g2b_ctx *ctx)
 	tmpl_set(ctx->vars, "f_reason", reason);
 	if (reason == NULL || *reason == '\0')
 		g2b_field_error(ctx, "reason", "err.required");
-	else if (!valid_multiline(reason, 5, 500))
+	else if (!valid_reason(reason, 5, 500))
 		g2b_field_error(ctx, "reason", "err.text_5_500");
 	if (ctx->invalid) {
 		tmpl_set(ctx->vars, "form_error", "1");

@@ -276,7 +276,7 @@ supplier_post(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 400));
 	if (!valid_multiline(reason, 0, 500))
 		g2b_field_error(ctx, "reason", "err.text_0_500");
-	else if (!strcmp(action, "reject") && utf8_chars(reason) < 5)
+	else if (!strcmp(action, "reject") && !valid_reason(reason, 5, 500))
 		g2b_field_error(ctx, "reason", "err.reason_required");
 	if (ctx->invalid) {
 		tmpl_set(ctx->vars, "f_reason", reason);

@@ -189,6 +189,24 @@ valid_multiline(const char *s, size_t minc, size_t maxc)
 }
 
 int
+valid_reason(const char *s, size_t minc, size_t maxc)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	if (s == NULL || !text_ok(s, 0, maxc, 1))
+		return (0);
+	/* Count code points that are not ASCII blanks (lead bytes only). */
+	for (n = 0, p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			n++;
+	}
+	return (n >= minc);
+}
+
+int
 valid_email(const char *s)
 {
 	const char	*at, *dot, *p;

@@ -32,6 +32,11 @@ void	bizno_format(const char *, char *);
 int	valid_text(const char *, size_t, size_t);
 /* Multi-line text: as valid_text but newlines and tabs are allowed. */
 int	valid_multiline(const char *, size_t, size_t);
+/*
+ * A reason shown to others (rejection, amendment, cancellation): multi-line
+ * text of at most maxc characters with at least minc that are not blank.
+ */
+int	valid_reason(const char *, size_t, size_t);
 int	valid_email(const char *);
 int	valid_phone(const char *);
 int	valid_login(const char *);

@@ -2,6 +2,11 @@
 -- Each is a new order (차수) with its reason; earlier orders stay as they
 -- were, so the history is public and complete.
 
+-- The order whose AAD ("notice:<id>:<order>:prices") seals an order's
+-- prices: an amendment that keeps the prices keeps their sealing order.
+ALTER TABLE bidding.notice_version ADD COLUMN prices_ord int NOT NULL
+    DEFAULT 1;
+
 -- p_ord is the order the user amended (refused if another amendment came
 -- first). p_prices: newly sealed preliminary prices when the base amount or
 -- range changed, else NULL to keep the previous order's. Returns 'ok',
@@ -59,11 +64,12 @@ BEGIN
 	    family, title, base_amount, budget, contract_method, award_method,
 	    range_milli, region_limit, category_limit, bid_start, bid_close,
 	    opening_at, officer_id, floor_rate_milli, prices_sealed,
-	    published_at, published_by)
+	    prices_ord, published_at, published_by)
 	VALUES (p_notice, n.cur_ord + 1, 'amend', p_reason, p_family, p_title,
 	    p_base, p_budget, p_contract, p_award, p_range,
 	    NULLIF(p_region, ''), NULLIF(p_category, ''), p_start, p_close,
 	    p_opening, p_officer, v_floor, coalesce(p_prices, v.prices_sealed),
+	    CASE WHEN p_prices IS NULL THEN v.prices_ord ELSE n.cur_ord + 1 END,
 	    now(), p_user);
 	INSERT INTO bidding.notice_item (notice_id, ord, line, code, quantity,
 	    unit)
@@ -110,11 +116,12 @@ BEGIN
 	    family, title, base_amount, budget, contract_method, award_method,
 	    range_milli, region_limit, category_limit, bid_start, bid_close,
 	    opening_at, officer_id, floor_rate_milli, prices_sealed,
-	    published_at, published_by)
+	    prices_ord, published_at, published_by)
 	SELECT notice_id, ord + 1, 'cancel', p_reason, family, title,
 	    base_amount, budget, contract_method, award_method, range_milli,
 	    region_limit, category_limit, bid_start, bid_close, opening_at,
-	    officer_id, floor_rate_milli, prices_sealed, now(), p_user
+	    officer_id, floor_rate_milli, prices_sealed, prices_ord, now(),
+	    p_user
 	  FROM bidding.notice_version WHERE notice_id = p_notice
 	   AND ord = n.cur_ord;
 	INSERT INTO bidding.notice_item (notice_id, ord, line, code, quantity,

@@ -824,6 +824,20 @@ test_local_path_refuses_other_sites(void **state)
 	assert_false(valid_local_path("/\xff\xfe"));
 }
 
+/* A reason shown to others must say something: blanks do not count. */
+static void
+test_reason_needs_non_blank_characters(void **state)
+{
+	(void)state;
+	assert_true(valid_reason("서류 미비", 4, 500));
+	assert_true(valid_reason("예산 삭감으로\r\n사업 취소", 5, 500));
+	assert_false(valid_reason("        ", 5, 500));
+	assert_false(valid_reason("\r\n \r\n \t\r\n", 5, 500));
+	assert_false(valid_reason("  가 나  ", 5, 500));
+	assert_false(valid_reason(NULL, 5, 500));
+	assert_false(valid_reason("a\x01bcdef", 5, 500));
+}
+
 int
 main(void)
 {
@@ -878,6 +892,7 @@ main(void)
 		cmocka_unit_test(test_valid_id_refuses_int64_overflow),
 		cmocka_unit_test(test_local_path_accepts_site_paths),
 		cmocka_unit_test(test_local_path_refuses_other_sites),
+		cmocka_unit_test(test_reason_needs_non_blank_characters),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
