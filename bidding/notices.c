@@ -691,10 +691,22 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 	return (ok && !ctx->invalid);
 }
 
-/* Items as PostgreSQL arrays, for $n::text[] and $n::numeric[]. */
+/* The values a draft and an amendment share, in one order for both. */
+struct nform_params {
+	char		 base[24], budget[24], range[8];
+	struct strbuf	 codes, qtys, units;
+};
+
+#define NFORM_NPARAMS	16
+
+/*
+ * Fill vals[0..15]: family, title, base, budget, contract, award, range,
+ * region, category, start, close, opening, officer, and the items as
+ * PostgreSQL arrays (codes, quantities, units).
+ */
 static void
-nform_items(const struct notice_checked *c, struct strbuf *codes,
-    struct strbuf *qtys, struct strbuf *units)
+nform_params(const struct notice_input *in, const struct notice_checked *c,
+    struct nform_params *p, const char **vals)
 {
 	const char	*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
 	const char	*unitv[NOTICE_MAX_ITEMS];
@@ -705,12 +717,39 @@ nform_items(const struct notice_checked *c, struct strbuf *codes,
 		qtyv[i] = c->items[i].qty;
 		unitv[i] = c->items[i].unit;
 	}
-	strbuf_init(codes);
-	strbuf_init(qtys);
-	strbuf_init(units);
-	pg_array(codes, codev, c->nitems);
-	pg_array(qtys, qtyv, c->nitems);
-	pg_array(units, unitv, c->nitems);
+	strbuf_init(&p->codes);
+	strbuf_init(&p->qtys);
+	strbuf_init(&p->units);
+	pg_array(&p->codes, codev, c->nitems);
+	pg_array(&p->qtys, qtyv, c->nitems);
+	pg_array(&p->units, unitv, c->nitems);
+	snprintf(p->base, sizeof(p->base), "%lld", (long long)c->base_amount);
+	snprintf(p->budget, sizeof(p->budget), "%lld", (long long)c->budget);
+	snprintf(p->range, sizeof(p->range), "%d", c->range_milli);
+	vals[0] = in->family;
+	vals[1] = in->title;
+	vals[2] = p->base;
+	vals[3] = p->budget;
+	vals[4] = in->contract_method;
+	vals[5] = in->award_method;
+	vals[6] = p->range;
+	vals[7] = in->region_limit ? in->region_limit : "";
+	vals[8] = in->category_limit ? in->category_limit : "";
+	vals[9] = c->bid_start;
+	vals[10] = c->bid_close;
+	vals[11] = c->opening_at;
+	vals[12] = in->officer;
+	vals[13] = p->codes.data;
+	vals[14] = p->qtys.data;
+	vals[15] = p->units.data;
+}
+
+static void
+nform_params_cleanup(struct nform_params *p)
+{
+	strbuf_cleanup(&p->codes);
+	strbuf_cleanup(&p->qtys);
+	strbuf_cleanup(&p->units);
 }
 
 static int
@@ -718,9 +757,9 @@ nform_post(struct g2b_ctx *ctx)
 {
 	struct notice_input	 in;
 	struct notice_checked	 c;
-	struct strbuf		 codes, qtys, units;
-	const char		*vals[19];
-	char			 id[24], base[24], budget[24], range[8];
+	struct nform_params	 p;
+	const char		*vals[3 + NFORM_NPARAMS];
+	char			 id[24];
 	int			 r;
 
 	if (strcmp(ctx->route->name, "notice_new") != 0) {
@@ -747,28 +786,9 @@ nform_post(struct g2b_ctx *ctx)
 		    "AND n.status = 'published'", 2, vals));
 	}
 
-	nform_items(&c, &codes, &qtys, &units);
-	snprintf(base, sizeof(base), "%lld", (long long)c.base_amount);
-	snprintf(budget, sizeof(budget), "%lld", (long long)c.budget);
-	snprintf(range, sizeof(range), "%d", c.range_milli);
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[0];
-	vals[2] = in.family;
-	vals[3] = in.title;
-	vals[4] = base;
-	vals[5] = budget;
-	vals[6] = in.contract_method;
-	vals[7] = in.award_method;
-	vals[8] = range;
-	vals[9] = in.region_limit ? in.region_limit : "";
-	vals[10] = in.category_limit ? in.category_limit : "";
-	vals[11] = c.bid_start;
-	vals[12] = c.bid_close;
-	vals[13] = c.opening_at;
-	vals[14] = in.officer;
-	vals[15] = codes.data;
-	vals[16] = qtys.data;
-	vals[17] = units.data;
+	nform_params(&in, &c, &p, vals + 2);
 	vals[18] = ctx->ip;
 	g2b_query(ctx, form_saved,
 	    "SELECT bidding.draft_save($1, $2::bigint, $3, $4, $5::bigint, "
@@ -777,9 +797,7 @@ nform_post(struct g2b_ctx *ctx)
 	    "$13::timestamp AT TIME ZONE 'Asia/Seoul', "
 	    "$14::timestamp AT TIME ZONE 'Asia/Seoul', $15::bigint, "
 	    "$16::text[], $17::numeric[], $18::text[], $19::inet)", 19, vals);
-	strbuf_cleanup(&codes);
-	strbuf_cleanup(&qtys);
-	strbuf_cleanup(&units);
+	nform_params_cleanup(&p);
 	return (STEP_WAIT);
 }
 
@@ -793,9 +811,9 @@ amend_current(struct g2b_ctx *ctx)
 {
 	struct notice_input	 in;
 	struct notice_checked	 c;
-	struct strbuf		 codes, qtys, units;
-	const char		*vals[22];
-	char			 base[24], budget[24], range[8], aad[64];
+	struct nform_params	 p;
+	const char		*vals[6 + NFORM_NPARAMS];
+	char			 aad[64];
 	char			*prices = NULL;
 
 	if (ctx->db_error)
@@ -818,30 +836,11 @@ amend_current(struct g2b_ctx *ctx)
 			return (g2b_error(ctx, 500));
 	}
 
-	nform_items(&c, &codes, &qtys, &units);
-	snprintf(base, sizeof(base), "%lld", (long long)c.base_amount);
-	snprintf(budget, sizeof(budget), "%lld", (long long)c.budget);
-	snprintf(range, sizeof(range), "%d", c.range_milli);
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[0];
 	vals[2] = g2b_val(ctx, 0, 0);
 	vals[3] = g2b_post(ctx, "reason");
-	vals[4] = in.family;
-	vals[5] = in.title;
-	vals[6] = base;
-	vals[7] = budget;
-	vals[8] = in.contract_method;
-	vals[9] = in.award_method;
-	vals[10] = range;
-	vals[11] = in.region_limit ? in.region_limit : "";
-	vals[12] = in.category_limit ? in.category_limit : "";
-	vals[13] = c.bid_start;
-	vals[14] = c.bid_close;
-	vals[15] = c.opening_at;
-	vals[16] = in.officer;
-	vals[17] = codes.data;
-	vals[18] = qtys.data;
-	vals[19] = units.data;
+	nform_params(&in, &c, &p, vals + 4);
 	vals[20] = prices;
 	vals[21] = ctx->ip;
 	g2b_query(ctx, amend_saved,
@@ -852,9 +851,7 @@ amend_current(struct g2b_ctx *ctx)
 	    "$16::timestamp AT TIME ZONE 'Asia/Seoul', $17::bigint, "
 	    "$18::text[], $19::numeric[], $20::text[], $21, $22::inet)",
 	    22, vals);
-	strbuf_cleanup(&codes);
-	strbuf_cleanup(&qtys);
-	strbuf_cleanup(&units);
+	nform_params_cleanup(&p);
 	free(prices);
 	return (STEP_WAIT);
 }
