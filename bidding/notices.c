@@ -403,7 +403,7 @@ detail_loaded(struct g2b_ctx *ctx)
 	vals[2] = ctx->lang == LANG_EN ? "en" : "ko";
 	return (g2b_query(ctx, detail_items,
 	    "SELECT i.line, i.code, CASE WHEN $3 = 'en' THEN c.name_en "
-	    "ELSE c.name_ko END, i.quantity::text, i.unit "
+	    "ELSE c.name_ko END, trim_scale(i.quantity)::text, i.unit "
 	    "FROM bidding.notice_item i JOIN portal.category c ON "
 	    "c.code = i.code WHERE i.notice_id = $1 AND i.ord = $2::int "
 	    "ORDER BY i.line", 3, vals));
@@ -516,7 +516,8 @@ form_draft_loaded(struct g2b_ctx *ctx)
 	vals[0] = ctx->s[0];
 	vals[1] = g2b_val(ctx, 0, 13);
 	return (g2b_query(ctx, form_items_loaded,
-	    "SELECT code, quantity::text, unit FROM bidding.notice_item "
+	    "SELECT code, trim_scale(quantity)::text, unit FROM "
+	    "bidding.notice_item "
 	    "WHERE notice_id = $1 AND ord = $2::int ORDER BY line", 2, vals));
 }
 
