@@ -1,0 +1,911 @@
+/*
+ * ca: the portal's certificate authority. It makes the CA key and its
+ * self-signed certificate, issues supplier certificates for P-256 public
+ * keys made in the browser, verifies certificates against the CA at a
+ * given time and a revocation list, and verifies the suppliers' ECDSA
+ * signatures (DER or WebCrypto's raw r || s).
+ *
+ * Owns no state besides struct ca (a certificate and its private key).
+ * It may call libc and OpenSSL 3 libcrypto (EVP, X509, X509V3, PEM,
+ * PKCS#8), never Kore or the database. The certificate profiles are
+ * stated in ca.h.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "ca.h"
+
+#define CA_ORG		"G2B Public Procurement"
+#define CA_COUNTRY	"KR"
+#define CA_SERIAL_BITS	128
+#define P256_GROUP	"prime256v1"
+#define P256_FIELD_LEN	32	/* bytes of r and of s */
+#define TEXT_MAX_BYTES	256	/* bytes of any subject text field */
+
+struct ca {
+	X509		*cert;
+	EVP_PKEY	*key;
+};
+
+static int	pass_len(const char *, int *);
+static int	no_pass_cb(char *, int, int, void *);
+static BIO	*pem_bio(const char *);
+static int	bio_to_str(BIO *, char **);
+static X509	*cert_load(const char *);
+static int	cert_to_pem(X509 *, char **);
+static int	p256_ok(EVP_PKEY *);
+static int	text_ok(const char *, size_t, size_t);
+static int	bizno_ok(const char *);
+static int	name_add(X509_NAME *, int, const char *);
+static int	ext_add(X509 *, X509V3_CTX *, int, const char *);
+static X509	*cert_new(EVP_PKEY *, X509_NAME *, X509_NAME *, int, time_t);
+static int	serial_hex(X509 *, char *);
+static int	serial_match(const char *, const char *);
+static int	hex_ok(const char *);
+static int	name_get(X509_NAME *, int, char *, size_t);
+static int	kdf_ok(const X509_SIG *);
+static EVP_PKEY	*key_decrypt(const char *, const char *, int);
+static int	verify_der(EVP_PKEY *, const unsigned char *, size_t,
+		    const unsigned char *, size_t);
+static int	der_strict(const unsigned char *, size_t);
+static int	raw_to_der(const unsigned char *, unsigned char **, size_t *);
+
+/* A passphrase of 1..CA_PASS_MAX bytes: its length in *len. */
+static int
+pass_len(const char *pass, int *len)
+{
+	size_t	n;
+
+	if (pass == NULL)
+		return (-1);
+	n = strnlen(pass, CA_PASS_MAX + 1);
+	if (n == 0 || n > CA_PASS_MAX)
+		return (-1);
+	*len = (int)n;
+	return (0);
+}
+
+/*
+ * Password callback for PEM reads that must not ask for one: without it
+ * a legacy "Proc-Type: 4,ENCRYPTED" block would prompt on the terminal.
+ */
+static int
+no_pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return (-1);
+}
+
+/* A read-only memory BIO over 1..CA_PEM_MAX bytes of pem, or NULL. */
+static BIO *
+pem_bio(const char *pem)
+{
+	size_t	n;
+
+	if (pem == NULL)
+		return (NULL);
+	n = strnlen(pem, CA_PEM_MAX + 1);
+	if (n == 0 || n > CA_PEM_MAX)
+		return (NULL);
+	return (BIO_new_mem_buf(pem, (int)n));
+}
+
+/* The contents of a memory BIO as a NUL-terminated malloc'd string. */
+static int
+bio_to_str(BIO *bio, char **out)
+{
+	char	*data, *s;
+	long	 n;
+
+	n = BIO_get_mem_data(bio, &data);
+	if (n <= 0 || (unsigned long)n > CA_PEM_MAX)
+		return (-1);
+	if ((s = malloc((size_t)n + 1)) == NULL)
+		return (-1);
+	memcpy(s, data, (size_t)n);
+	s[n] = '\0';
+	*out = s;
+	return (0);
+}
+
+/* A certificate from PEM ("BEGIN CERTIFICATE"), or NULL. */
+static X509 *
+cert_load(const char *pem)
+{
+	BIO	*bio;
+	X509	*x;
+
+	if ((bio = pem_bio(pem)) == NULL)
+		return (NULL);
+	x = PEM_read_bio_X509(bio, NULL, no_pass_cb, NULL);
+	BIO_free(bio);
+	/* Computes the cached extension flags; 0 for bad extensions. */
+	if (x != NULL && (X509_get_extension_flags(x) & EXFLAG_INVALID)) {
+		X509_free(x);
+		x = NULL;
+	}
+	return (x);
+}
+
+static int
+cert_to_pem(X509 *x, char **out)
+{
+	BIO	*bio;
+	int	 rc = -1;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return (-1);
+	if (PEM_write_bio_X509(bio, x))
+		rc = bio_to_str(bio, out);
+	BIO_free(bio);
+	return (rc);
+}
+
+/* 1 if key is an EC key on P-256 with named-curve parameters. */
+static int
+p256_ok(EVP_PKEY *key)
+{
+	char	buf[64];
+	size_t	len;
+
+	if (key == NULL || !EVP_PKEY_is_a(key, "EC"))
+		return (0);
+	if (!EVP_PKEY_get_group_name(key, buf, sizeof(buf), &len) ||
+	    strcmp(buf, P256_GROUP) != 0)
+		return (0);
+	/* Explicit parameters equal to P-256 still report its name. */
+	if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_ENCODING,
+	    buf, sizeof(buf), &len) ||
+	    strcmp(buf, OSSL_PKEY_EC_ENCODING_GROUP) != 0)
+		return (0);
+	return (1);
+}
+
+/*
+ * 1 if s is 1..maxbytes bytes of strict UTF-8 (shortest form, no
+ * surrogates, at most U+10FFFF) of at most maxchars code points, none of
+ * them a control character (U+0000..U+001F, U+007F..U+009F).
+ */
+static int
+text_ok(const char *s, size_t maxbytes, size_t maxchars)
+{
+	const unsigned char	*p;
+	size_t			 n, i, nchars = 0;
+	uint32_t		 c, min;
+	int			 k, j;
+
+	if (s == NULL)
+		return (0);
+	n = strnlen(s, maxbytes + 1);
+	if (n == 0 || n > maxbytes)
+		return (0);
+	p = (const unsigned char *)s;
+	for (i = 0; i < n; nchars++) {
+		c = p[i];
+		if (c < 0x80) {
+			k = 0;
+			min = 0;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1;
+			c &= 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2;
+			c &= 0x0f;
+			min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3;
+			c &= 0x07;
+			min = 0x10000;
+		} else
+			return (0);
+		if ((size_t)k >= n - i)
+			return (0);
+		for (j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return (0);
+			c = c << 6 | (p[i + j] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return (0);
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+			return (0);
+		i += (size_t)k + 1;
+	}
+	return (nchars <= maxchars);
+}
+
+/* 1 if s is exactly CA_BIZNO_LEN ASCII digits. */
+static int
+bizno_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strnlen(s, CA_BIZNO_LEN + 1) != CA_BIZNO_LEN)
+		return (0);
+	for (i = 0; i < CA_BIZNO_LEN; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+	return (1);
+}
+
+/*
+ * Append one attribute to name. OpenSSL's string table picks the type
+ * (UTF8String for O, CN and UID; PrintableString for C and
+ * serialNumber) and enforces X.520's length bounds.
+ */
+static int
+name_add(X509_NAME *name, int nid, const char *value)
+{
+	if (!X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8,
+	    (const unsigned char *)value, -1, -1, 0))
+		return (-1);
+	return (0);
+}
+
+/* Add the extension nid with an openssl.cnf-style value to x. */
+static int
+ext_add(X509 *x, X509V3_CTX *ctx, int nid, const char *value)
+{
+	X509_EXTENSION	*ext;
+	int		 ok;
+
+	if ((ext = X509V3_EXT_nconf_nid(NULL, ctx, nid, value)) == NULL)
+		return (-1);
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return (ok ? 0 : -1);
+}
+
+/*
+ * An unsigned v3 certificate for pub with the given subject and issuer
+ * names, a random serial and validity now .. now + days; or NULL.
+ */
+static X509 *
+cert_new(EVP_PKEY *pub, X509_NAME *subject, X509_NAME *issuer, int days,
+    time_t now)
+{
+	X509		*x;
+	BIGNUM		*bn = NULL;
+	ASN1_INTEGER	*serial = NULL;
+	int		 ok = 0;
+
+	if ((x = X509_new()) == NULL)
+		return (NULL);
+	/* 128 random bits, top bit set: positive, always 32 hex digits. */
+	if ((bn = BN_new()) == NULL ||
+	    !BN_rand(bn, CA_SERIAL_BITS, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) ||
+	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL)
+		goto done;
+	if (!X509_set_version(x, X509_VERSION_3) ||
+	    !X509_set_serialNumber(x, serial) ||
+	    !X509_set_subject_name(x, subject) ||
+	    !X509_set_issuer_name(x, issuer) ||
+	    X509_time_adj_ex(X509_getm_notBefore(x), 0, 0, &now) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), days, 0, &now) == NULL ||
+	    !X509_set_pubkey(x, pub))
+		goto done;
+	ok = 1;
+
+done:
+	ASN1_INTEGER_free(serial);
+	BN_free(bn);
+	if (!ok) {
+		X509_free(x);
+		x = NULL;
+	}
+	return (x);
+}
+
+/*
+ * The serial of x as uppercase hex into out (CA_SERIAL_HEX_MAX + 1
+ * bytes); -1 for a zero, negative or over-long serial.
+ */
+static int
+serial_hex(X509 *x, char *out)
+{
+	BIGNUM	*bn;
+	char	*hex = NULL;
+	size_t	 n;
+	int	 rc = -1;
+
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) == NULL)
+		return (-1);
+	if (BN_is_zero(bn) || BN_is_negative(bn) ||
+	    (hex = BN_bn2hex(bn)) == NULL)
+		goto done;
+	n = strlen(hex);
+	if (n == 0 || n > CA_SERIAL_HEX_MAX)
+		goto done;
+	memcpy(out, hex, n + 1);
+	rc = 0;
+
+done:
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return (rc);
+}
+
+/* 1 if s is 1..CA_SERIAL_HEX_MAX hex digits. */
+static int
+hex_ok(const char *s)
+{
+	size_t	i, n;
+
+	if (s == NULL)
+		return (0);
+	n = strnlen(s, CA_SERIAL_HEX_MAX + 1);
+	if (n == 0 || n > CA_SERIAL_HEX_MAX)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return (0);
+	return (1);
+}
+
+/* 1 if two hex serials (checked by hex_ok) denote the same number. */
+static int
+serial_match(const char *a, const char *b)
+{
+	while (*a == '0' && a[1] != '\0')
+		a++;
+	while (*b == '0' && b[1] != '\0')
+		b++;
+	return (strcasecmp(a, b) == 0);
+}
+
+/*
+ * 1 if an encrypted PKCS#8 key is protected as ca.h states: PBES2,
+ * PBKDF2 with 1..CA_PBKDF2_ITER_MAX iterations, AES-256-CBC.
+ */
+static int
+kdf_ok(const X509_SIG *sig)
+{
+	const X509_ALGOR	*alg;
+	const ASN1_OBJECT	*oid;
+	const void		*pval;
+	PBE2PARAM		*pbe2 = NULL;
+	PBKDF2PARAM		*kdf = NULL;
+	uint64_t		 iter;
+	int			 ptype, ok = 0;
+
+	X509_SIG_get0(sig, &alg, NULL);
+	X509_ALGOR_get0(&oid, &ptype, &pval, alg);
+	if (OBJ_obj2nid(oid) != NID_pbes2 || ptype != V_ASN1_SEQUENCE)
+		goto done;
+	if ((pbe2 = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBE2PARAM))) == NULL)
+		goto done;
+	if (OBJ_obj2nid(pbe2->encryption->algorithm) != NID_aes_256_cbc)
+		goto done;
+	X509_ALGOR_get0(&oid, &ptype, &pval, pbe2->keyfunc);
+	if (OBJ_obj2nid(oid) != NID_id_pbkdf2 || ptype != V_ASN1_SEQUENCE)
+		goto done;
+	if ((kdf = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBKDF2PARAM))) ==
+	    NULL)
+		goto done;
+	if (!ASN1_INTEGER_get_uint64(&iter, kdf->iter))
+		goto done;
+	ok = iter >= 1 && iter <= CA_PBKDF2_ITER_MAX;
+
+done:
+	PBKDF2PARAM_free(kdf);
+	PBE2PARAM_free(pbe2);
+	return (ok);
+}
+
+/* The P-256 private key in encrypted PKCS#8 PEM, or NULL. */
+static EVP_PKEY *
+key_decrypt(const char *pem, const char *pass, int passlen)
+{
+	BIO			*bio;
+	X509_SIG		*sig = NULL;
+	PKCS8_PRIV_KEY_INFO	*p8 = NULL;
+	EVP_PKEY		*key = NULL;
+	EVP_PKEY_CTX		*ctx = NULL;
+	int			 ok = 0;
+
+	if ((bio = pem_bio(pem)) == NULL)
+		return (NULL);
+	/* Only "ENCRYPTED PRIVATE KEY": a plain key is refused. */
+	if ((sig = PEM_read_bio_PKCS8(bio, NULL, no_pass_cb, NULL)) == NULL ||
+	    !kdf_ok(sig))
+		goto done;
+	if ((p8 = PKCS8_decrypt(sig, pass, passlen)) == NULL)
+		goto done;
+	if ((key = EVP_PKCS82PKEY(p8)) == NULL || !p256_ok(key))
+		goto done;
+	/* The encryption has no MAC: catch a garbled private scalar. */
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) == NULL ||
+	    EVP_PKEY_pairwise_check(ctx) != 1)
+		goto done;
+	ok = 1;
+
+done:
+	EVP_PKEY_CTX_free(ctx);
+	/* Its free callback wipes the private key octets. */
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	X509_SIG_free(sig);
+	BIO_free(bio);
+	if (!ok) {
+		EVP_PKEY_free(key);
+		key = NULL;
+	}
+	return (key);
+}
+
+int
+ca_create(const char *passphrase, const char *common_name, int days,
+    char **cert_pem, char **key_enc_pem)
+{
+	EVP_PKEY	*key = NULL;
+	X509_NAME	*name = NULL;
+	X509		*x = NULL;
+	X509V3_CTX	 v3;
+	BIO		*bio = NULL;
+	int		 passlen, rc = -1;
+
+	if (cert_pem != NULL)
+		*cert_pem = NULL;
+	if (key_enc_pem != NULL)
+		*key_enc_pem = NULL;
+	if (cert_pem == NULL || key_enc_pem == NULL ||
+	    pass_len(passphrase, &passlen) == -1 ||
+	    !text_ok(common_name, TEXT_MAX_BYTES, CA_NAME_MAX) ||
+	    days < 1 || days > CA_DAYS_MAX)
+		goto cleanup;
+
+	if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
+		goto cleanup;
+	if ((name = X509_NAME_new()) == NULL ||
+	    name_add(name, NID_countryName, CA_COUNTRY) == -1 ||
+	    name_add(name, NID_organizationName, CA_ORG) == -1 ||
+	    name_add(name, NID_commonName, common_name) == -1)
+		goto cleanup;
+	if ((x = cert_new(key, name, name, days, time(NULL))) == NULL)
+		goto cleanup;
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	if (ext_add(x, &v3, NID_basic_constraints,
+	    "critical,CA:TRUE,pathlen:0") == -1 ||
+	    ext_add(x, &v3, NID_key_usage,
+	    "critical,keyCertSign,cRLSign") == -1 ||
+	    ext_add(x, &v3, NID_subject_key_identifier, "hash") == -1)
+		goto cleanup;
+	if (X509_sign(x, key, EVP_sha256()) <= 0)
+		goto cleanup;
+
+	if (cert_to_pem(x, cert_pem) == -1)
+		goto cleanup;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    !PEM_write_bio_PKCS8PrivateKey(bio, key, EVP_aes_256_cbc(),
+	    passphrase, passlen, NULL, NULL) ||
+	    bio_to_str(bio, key_enc_pem) == -1)
+		goto cleanup;
+	rc = 0;
+
+cleanup:
+	BIO_free(bio);
+	X509_free(x);
+	X509_NAME_free(name);
+	EVP_PKEY_free(key);
+	if (rc == -1) {
+		if (cert_pem != NULL) {
+			free(*cert_pem);
+			*cert_pem = NULL;
+		}
+		ERR_clear_error();
+	}
+	return (rc);
+}
+
+int
+ca_load(const char *cert_pem, const char *key_enc_pem,
+    const char *passphrase, struct ca **out)
+{
+	struct ca	*ca = NULL;
+	X509		*cert = NULL;
+	EVP_PKEY	*key = NULL, *pub;
+	uint32_t	 flags;
+	int		 passlen, rc = -1;
+
+	if (out != NULL)
+		*out = NULL;
+	if (out == NULL || pass_len(passphrase, &passlen) == -1)
+		goto cleanup;
+	if ((cert = cert_load(cert_pem)) == NULL)
+		goto cleanup;
+	pub = X509_get0_pubkey(cert);
+	flags = X509_get_extension_flags(cert);
+	if (!p256_ok(pub) || X509_check_ca(cert) != 1 ||
+	    !(flags & EXFLAG_KUSAGE) ||
+	    !(X509_get_key_usage(cert) & KU_KEY_CERT_SIGN) ||
+	    X509_check_issued(cert, cert) != X509_V_OK ||
+	    X509_verify(cert, pub) != 1)
+		goto cleanup;
+	if ((key = key_decrypt(key_enc_pem, passphrase, passlen)) == NULL ||
+	    X509_check_private_key(cert, key) != 1)
+		goto cleanup;
+	if ((ca = calloc(1, sizeof(*ca))) == NULL)
+		goto cleanup;
+	ca->cert = cert;
+	ca->key = key;
+	cert = NULL;
+	key = NULL;
+	*out = ca;
+	rc = 0;
+
+cleanup:
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	if (rc == -1)
+		ERR_clear_error();
+	return (rc);
+}
+
+void
+ca_free(struct ca *ca)
+{
+	if (ca == NULL)
+		return;
+	EVP_PKEY_free(ca->key);
+	X509_free(ca->cert);
+	free(ca);
+}
+
+int
+ca_issue(struct ca *ca, const char *spki_pem, const struct ca_subject *subj,
+    int days, char **cert_pem, char serial[CA_SERIAL_HEX_MAX + 1])
+{
+	EVP_PKEY	*pub = NULL;
+	X509_NAME	*name = NULL;
+	X509		*x = NULL;
+	X509V3_CTX	 v3;
+	BIO		*bio = NULL;
+	const ASN1_TIME	*ca_end;
+	time_t		 now;
+	int		 cmp, rc = -1;
+
+	if (cert_pem != NULL)
+		*cert_pem = NULL;
+	if (serial != NULL)
+		serial[0] = '\0';
+	if (ca == NULL || cert_pem == NULL || serial == NULL || subj == NULL ||
+	    days < 1 || days > CA_DAYS_MAX)
+		goto cleanup;
+	if (!text_ok(subj->company, TEXT_MAX_BYTES, CA_NAME_MAX) ||
+	    !text_ok(subj->person, TEXT_MAX_BYTES, CA_NAME_MAX) ||
+	    !text_ok(subj->login, CA_LOGIN_MAX, CA_LOGIN_MAX) ||
+	    !bizno_ok(subj->bizno))
+		goto cleanup;
+
+	/* The CA must be valid now. */
+	now = time(NULL);
+	ca_end = X509_get0_notAfter(ca->cert);
+	if (X509_cmp_time(X509_get0_notBefore(ca->cert), &now) != -1 ||
+	    X509_cmp_time(ca_end, &now) != 1)
+		goto cleanup;
+
+	if ((bio = pem_bio(spki_pem)) == NULL)
+		goto cleanup;
+	pub = PEM_read_bio_PUBKEY(bio, NULL, no_pass_cb, NULL);
+	if (!p256_ok(pub) || EVP_PKEY_eq(pub, ca->key) == 1)
+		goto cleanup;
+
+	if ((name = X509_NAME_new()) == NULL ||
+	    name_add(name, NID_countryName, CA_COUNTRY) == -1 ||
+	    name_add(name, NID_organizationName, subj->company) == -1 ||
+	    name_add(name, NID_commonName, subj->person) == -1 ||
+	    name_add(name, NID_serialNumber, subj->bizno) == -1 ||
+	    name_add(name, NID_userId, subj->login) == -1)
+		goto cleanup;
+	if ((x = cert_new(pub, name, X509_get_subject_name(ca->cert), days,
+	    now)) == NULL)
+		goto cleanup;
+	/* Never outlive the CA. */
+	if ((cmp = ASN1_TIME_compare(X509_get0_notAfter(x), ca_end)) < -1)
+		goto cleanup;
+	if (cmp > 0 && !X509_set1_notAfter(x, ca_end))
+		goto cleanup;
+
+	X509V3_set_ctx(&v3, ca->cert, x, NULL, NULL, 0);
+	if (ext_add(x, &v3, NID_basic_constraints, "critical,CA:FALSE") == -1 ||
+	    ext_add(x, &v3, NID_key_usage,
+	    "critical,digitalSignature,nonRepudiation") == -1 ||
+	    ext_add(x, &v3, NID_ext_key_usage, "emailProtection") == -1 ||
+	    ext_add(x, &v3, NID_authority_key_identifier,
+	    "keyid:always") == -1 ||
+	    ext_add(x, &v3, NID_subject_key_identifier, "hash") == -1)
+		goto cleanup;
+	if (X509_sign(x, ca->key, EVP_sha256()) <= 0)
+		goto cleanup;
+	if (serial_hex(x, serial) == -1 || cert_to_pem(x, cert_pem) == -1)
+		goto cleanup;
+	rc = 0;
+
+cleanup:
+	X509_free(x);
+	X509_NAME_free(name);
+	EVP_PKEY_free(pub);
+	BIO_free(bio);
+	if (rc == -1) {
+		if (serial != NULL)
+			serial[0] = '\0';
+		ERR_clear_error();
+	}
+	return (rc);
+}
+
+int
+ca_verify(const char *ca_cert_pem, const char *cert_pem, time_t at,
+    const char *const *revoked, size_t nrevoked,
+    char serial[CA_SERIAL_HEX_MAX + 1])
+{
+	X509		*cacert = NULL, *cert = NULL;
+	X509_STORE	*store = NULL;
+	X509_STORE_CTX	*ctx = NULL;
+	X509_VERIFY_PARAM *param;
+	char		 hex[CA_SERIAL_HEX_MAX + 1];
+	size_t		 i;
+	int		 rc = -1;
+
+	if (serial != NULL)
+		serial[0] = '\0';
+	if (revoked == NULL && nrevoked > 0)
+		goto cleanup;
+	/* Fail closed: a damaged revocation list verifies nothing. */
+	for (i = 0; i < nrevoked; i++)
+		if (!hex_ok(revoked[i]))
+			goto cleanup;
+	if ((cacert = cert_load(ca_cert_pem)) == NULL ||
+	    (cert = cert_load(cert_pem)) == NULL)
+		goto cleanup;
+	if (X509_check_ca(cert) != 0 || !p256_ok(X509_get0_pubkey(cert)))
+		goto cleanup;
+
+	if ((store = X509_STORE_new()) == NULL ||
+	    !X509_STORE_add_cert(store, cacert) ||
+	    (ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, store, cert, NULL))
+		goto cleanup;
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, at);
+	X509_VERIFY_PARAM_set_depth(param, 0);
+	if (!X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT |
+	    X509_V_FLAG_CHECK_SS_SIGNATURE) ||
+	    !X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SMIME_SIGN))
+		goto cleanup;
+	if (X509_verify_cert(ctx) != 1)
+		goto cleanup;
+
+	if (serial_hex(cert, hex) == -1)
+		goto cleanup;
+	for (i = 0; i < nrevoked; i++)
+		if (serial_match(hex, revoked[i]))
+			goto cleanup;
+	if (serial != NULL)
+		memcpy(serial, hex, sizeof(hex));
+	rc = 0;
+
+cleanup:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	X509_free(cert);
+	X509_free(cacert);
+	if (rc == -1)
+		ERR_clear_error();
+	return (rc);
+}
+
+int
+ca_cert_pubkey_pem(const char *cert_pem, char **spki_pem)
+{
+	X509		*x = NULL;
+	EVP_PKEY	*pub;
+	BIO		*bio = NULL;
+	int		 rc = -1;
+
+	if (spki_pem != NULL)
+		*spki_pem = NULL;
+	if (spki_pem == NULL || (x = cert_load(cert_pem)) == NULL)
+		goto cleanup;
+	if ((pub = X509_get0_pubkey(x)) == NULL ||
+	    (bio = BIO_new(BIO_s_mem())) == NULL ||
+	    !PEM_write_bio_PUBKEY(bio, pub))
+		goto cleanup;
+	rc = bio_to_str(bio, spki_pem);
+
+cleanup:
+	BIO_free(bio);
+	X509_free(x);
+	if (rc == -1)
+		ERR_clear_error();
+	return (rc);
+}
+
+/*
+ * The only entry nid of name as UTF-8 into out (size sz); out NULL
+ * means "not wanted".
+ */
+static int
+name_get(X509_NAME *name, int nid, char *out, size_t sz)
+{
+	X509_NAME_ENTRY	*e;
+	unsigned char	*utf8 = NULL;
+	int		 idx, n;
+
+	if (out == NULL)
+		return (0);
+	if (sz == 0)
+		return (-1);
+	out[0] = '\0';
+	if ((idx = X509_NAME_get_index_by_NID(name, nid, -1)) < 0 ||
+	    X509_NAME_get_index_by_NID(name, nid, idx) >= 0)
+		return (-1);
+	if ((e = X509_NAME_get_entry(name, idx)) == NULL ||
+	    (n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e))) < 0)
+		return (-1);
+	if ((size_t)n >= sz || memchr(utf8, '\0', (size_t)n) != NULL) {
+		OPENSSL_free(utf8);
+		return (-1);
+	}
+	memcpy(out, utf8, (size_t)n);
+	out[n] = '\0';
+	OPENSSL_free(utf8);
+	return (0);
+}
+
+int
+ca_cert_subject(const char *cert_pem, char *company, size_t companysz,
+    char *bizno, size_t biznosz, char *person, size_t personsz)
+{
+	X509		*x;
+	X509_NAME	*name;
+	int		 rc = -1;
+
+	if (company != NULL && companysz > 0)
+		company[0] = '\0';
+	if (bizno != NULL && biznosz > 0)
+		bizno[0] = '\0';
+	if (person != NULL && personsz > 0)
+		person[0] = '\0';
+	if ((x = cert_load(cert_pem)) == NULL)
+		goto done;
+	name = X509_get_subject_name(x);
+	if (name_get(name, NID_organizationName, company, companysz) == -1 ||
+	    name_get(name, NID_serialNumber, bizno, biznosz) == -1 ||
+	    name_get(name, NID_commonName, person, personsz) == -1)
+		goto done;
+	rc = 0;
+
+done:
+	X509_free(x);
+	if (rc == -1) {
+		if (company != NULL && companysz > 0)
+			company[0] = '\0';
+		if (bizno != NULL && biznosz > 0)
+			bizno[0] = '\0';
+		if (person != NULL && personsz > 0)
+			person[0] = '\0';
+		ERR_clear_error();
+	}
+	return (rc);
+}
+
+/* 1 if der is a good ECDSA-SHA-256 DER signature over msg by key. */
+static int
+verify_der(EVP_PKEY *key, const unsigned char *msg, size_t len,
+    const unsigned char *der, size_t derlen)
+{
+	EVP_MD_CTX	*md;
+	int		 ok;
+
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		return (0);
+	if (msg == NULL)
+		msg = (const unsigned char *)"";
+	ok = EVP_DigestVerifyInit_ex(md, NULL, "SHA256", NULL, NULL, key,
+	    NULL) == 1 && EVP_DigestVerify(md, der, derlen, msg, len) == 1;
+	EVP_MD_CTX_free(md);
+	return (ok);
+}
+
+/* 1 if sig is exactly the strict DER encoding of an ECDSA-Sig-Value. */
+static int
+der_strict(const unsigned char *sig, size_t siglen)
+{
+	ECDSA_SIG		*es;
+	const unsigned char	*p = sig;
+	unsigned char		*der = NULL;
+	int			 n, ok = 0;
+
+	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)siglen)) == NULL)
+		return (0);
+	if (p == sig + siglen && (n = i2d_ECDSA_SIG(es, &der)) > 0 &&
+	    (size_t)n == siglen && memcmp(der, sig, siglen) == 0)
+		ok = 1;
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	return (ok);
+}
+
+/* WebCrypto's raw r || s (2 * 32 bytes) as DER into *der (OPENSSL_free). */
+static int
+raw_to_der(const unsigned char *raw, unsigned char **der, size_t *derlen)
+{
+	ECDSA_SIG	*es = NULL;
+	BIGNUM		*r = NULL, *s = NULL;
+	int		 n, rc = -1;
+
+	*der = NULL;
+	if ((r = BN_bin2bn(raw, P256_FIELD_LEN, NULL)) == NULL ||
+	    (s = BN_bin2bn(raw + P256_FIELD_LEN, P256_FIELD_LEN, NULL)) ==
+	    NULL || (es = ECDSA_SIG_new()) == NULL ||
+	    !ECDSA_SIG_set0(es, r, s))
+		goto done;
+	r = s = NULL;	/* owned by es now */
+	if ((n = i2d_ECDSA_SIG(es, der)) <= 0) {
+		*der = NULL;
+		goto done;
+	}
+	*derlen = (size_t)n;
+	rc = 0;
+
+done:
+	ECDSA_SIG_free(es);
+	BN_free(r);
+	BN_free(s);
+	return (rc);
+}
+
+int
+ca_verify_signature(const char *cert_pem, const unsigned char *msg,
+    size_t len, const unsigned char *sig, size_t siglen)
+{
+	X509		*x = NULL;
+	EVP_PKEY	*pub;
+	unsigned char	*der = NULL;
+	size_t		 derlen = 0;
+	int		 ok = 0;
+
+	if ((msg == NULL && len > 0) || sig == NULL || siglen == 0 ||
+	    siglen > CA_SIG_MAX)
+		goto done;
+	if ((x = cert_load(cert_pem)) == NULL ||
+	    !p256_ok(pub = X509_get0_pubkey(x)))
+		goto done;
+	if (siglen == 2 * P256_FIELD_LEN &&
+	    raw_to_der(sig, &der, &derlen) == 0 &&
+	    verify_der(pub, msg, len, der, derlen))
+		ok = 1;
+	else if (der_strict(sig, siglen) && verify_der(pub, msg, len, sig,
+	    siglen))
+		ok = 1;
+
+done:
+	OPENSSL_free(der);
+	X509_free(x);
+	if (!ok)
+		ERR_clear_error();
+	return (ok ? 0 : -1);
+}
