@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca.h"
+#include "seal.h"
 
 #define CA_ORG		"G2B Public Procurement"
 #define CA_COUNTRY	"KR"
@@ -60,8 +61,7 @@ static int	serial_hex(X509 *, char *);
 static int	serial_match(const char *, const char *);
 static int	hex_ok(const char *);
 static int	name_get(X509_NAME *, int, char *, size_t);
-static int	kdf_ok(const X509_SIG *);
-static EVP_PKEY	*key_decrypt(const char *, const char *, int);
+static EVP_PKEY	*key_decrypt(const char *, const char *);
 static int	verify_der(EVP_PKEY *, const unsigned char *, size_t,
 		    const unsigned char *, size_t);
 static int	der_strict(const unsigned char *, size_t);
@@ -376,81 +376,17 @@ serial_match(const char *a, const char *b)
 	return (strcasecmp(a, b) == 0);
 }
 
-/*
- * 1 if an encrypted PKCS#8 key is protected as ca.h states: PBES2,
- * PBKDF2 with 1..CA_PBKDF2_ITER_MAX iterations, AES-256-CBC.
- */
-static int
-kdf_ok(const X509_SIG *sig)
-{
-	const X509_ALGOR	*alg;
-	const ASN1_OBJECT	*oid;
-	const void		*pval;
-	PBE2PARAM		*pbe2 = NULL;
-	PBKDF2PARAM		*kdf = NULL;
-	uint64_t		 iter;
-	int			 ptype, ok = 0;
-
-	X509_SIG_get0(sig, &alg, NULL);
-	X509_ALGOR_get0(&oid, &ptype, &pval, alg);
-	if (OBJ_obj2nid(oid) != NID_pbes2 || ptype != V_ASN1_SEQUENCE)
-		goto done;
-	if ((pbe2 = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBE2PARAM))) == NULL)
-		goto done;
-	if (OBJ_obj2nid(pbe2->encryption->algorithm) != NID_aes_256_cbc)
-		goto done;
-	X509_ALGOR_get0(&oid, &ptype, &pval, pbe2->keyfunc);
-	if (OBJ_obj2nid(oid) != NID_id_pbkdf2 || ptype != V_ASN1_SEQUENCE)
-		goto done;
-	if ((kdf = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBKDF2PARAM))) ==
-	    NULL)
-		goto done;
-	if (!ASN1_INTEGER_get_uint64(&iter, kdf->iter))
-		goto done;
-	ok = iter >= 1 && iter <= CA_PBKDF2_ITER_MAX;
-
-done:
-	PBKDF2PARAM_free(kdf);
-	PBE2PARAM_free(pbe2);
-	return (ok);
-}
-
 /* The P-256 private key in encrypted PKCS#8 PEM, or NULL. */
 static EVP_PKEY *
-key_decrypt(const char *pem, const char *pass, int passlen)
+key_decrypt(const char *pem, const char *pass)
 {
-	BIO			*bio;
-	X509_SIG		*sig = NULL;
-	PKCS8_PRIV_KEY_INFO	*p8 = NULL;
-	EVP_PKEY		*key = NULL;
-	EVP_PKEY_CTX		*ctx = NULL;
-	int			 ok = 0;
+	EVP_PKEY	*key;
 
-	if ((bio = pem_bio(pem)) == NULL)
+	if (seal_key_recover(pem, pass, &key) == -1)
 		return (NULL);
-	/* Only "ENCRYPTED PRIVATE KEY": a plain key is refused. */
-	if ((sig = PEM_read_bio_PKCS8(bio, NULL, no_pass_cb, NULL)) == NULL ||
-	    !kdf_ok(sig))
-		goto done;
-	if ((p8 = PKCS8_decrypt(sig, pass, passlen)) == NULL)
-		goto done;
-	if ((key = EVP_PKCS82PKEY(p8)) == NULL || !p256_ok(key))
-		goto done;
-	/* The encryption has no MAC: catch a garbled private scalar. */
-	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) == NULL ||
-	    EVP_PKEY_pairwise_check(ctx) != 1)
-		goto done;
-	ok = 1;
-
-done:
-	EVP_PKEY_CTX_free(ctx);
-	/* Its free callback wipes the private key octets. */
-	PKCS8_PRIV_KEY_INFO_free(p8);
-	X509_SIG_free(sig);
-	BIO_free(bio);
-	if (!ok) {
+	if (!p256_ok(key)) {
 		EVP_PKEY_free(key);
-		key = NULL;
+		return (NULL);
 	}
 	return (key);
 }
@@ -497,10 +433,7 @@ ca_create(const char *passphrase, const char *common_name, int days,
 
 	if (cert_to_pem(x, cert_pem) == -1)
 		goto cleanup;
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    !PEM_write_bio_PKCS8PrivateKey(bio, key, EVP_aes_256_cbc(),
-	    passphrase, passlen, NULL, NULL) ||
-	    bio_to_str(bio, key_enc_pem) == -1)
+	if (seal_key_protect(key, passphrase, key_enc_pem) == -1)
 		goto cleanup;
 	rc = 0;
 
@@ -543,7 +476,7 @@ ca_load(const char *cert_pem, const char *key_enc_pem,
 	    X509_check_issued(cert, cert) != X509_V_OK ||
 	    X509_verify(cert, pub) != 1)
 		goto cleanup;
-	if ((key = key_decrypt(key_enc_pem, passphrase, passlen)) == NULL ||
+	if ((key = key_decrypt(key_enc_pem, passphrase)) == NULL ||
 	    X509_check_private_key(cert, key) != 1)
 		goto cleanup;
 	if ((ca = calloc(1, sizeof(*ca))) == NULL)

@@ -26,15 +26,10 @@
  * so always 32 hex digits, 17 DER octets); the text form used everywhere
  * here is uppercase hex without leading "0x" (BN_bn2hex).
  *
- * CA private key protection (ca_create): encrypted PKCS#8
- * ("BEGIN ENCRYPTED PRIVATE KEY") written by
- * PEM_write_bio_PKCS8PrivateKey with AES-256-CBC, i.e. OpenSSL's default
- * PBES2: PBKDF2 with HMAC-SHA-256, PKCS5_DEFAULT_ITER (2048) iterations,
- * a random salt and IV. This is weaker than seal.h's scrypt; the CA key
- * is expected to sit offline or behind a long passphrase. ca_load
- * accepts only PBES2 + PBKDF2 (at most CA_PBKDF2_ITER_MAX iterations,
- * so a damaged row cannot demand unbounded work) + AES-256-CBC, e.g.
- * also `openssl pkcs8 -topk8 -v2 aes-256-cbc -iter N`.
+ * CA private key protection (ca_create): the same as the notices'
+ * opening keys (seal.h, seal_key_protect): encrypted PKCS#8, PBES2 with
+ * scrypt and AES-256-CBC. ca_load accepts only that protection
+ * (seal_key_recover), so a damaged row cannot demand unbounded work.
  *
  * Certificates made here:
  *
@@ -76,7 +71,6 @@
 #define CA_BIZNO_LEN		10	/* 사업자등록번호, digits only */
 #define CA_SERIAL_HEX_MAX	40	/* 20 octets, RFC 5280 4.1.2.2 */
 #define CA_SIG_MAX		256	/* signature bytes accepted */
-#define CA_PBKDF2_ITER_MAX	10000000
 
 struct ca;
 

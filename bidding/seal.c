@@ -295,7 +295,37 @@ cleanup:
 }
 
 int
+seal_key_protect(EVP_PKEY *key, const char *passphrase, char **pem)
+{
+	int	passlen;
+
+	if (pem != NULL)
+		*pem = NULL;
+	if (key == NULL || pem == NULL || pass_len(passphrase, &passlen) == -1)
+		return (-1);
+	if (priv_encrypt(key, passphrase, passlen, pem) == -1) {
+		ERR_clear_error();
+		return (-1);
+	}
+	return (0);
+}
+
+int
 seal_key_unlock(const char *priv_enc_pem, const char *passphrase,
+    EVP_PKEY **key)
+{
+	if (seal_key_recover(priv_enc_pem, passphrase, key) == -1)
+		return (-1);
+	if (!rsa_ok(*key)) {
+		EVP_PKEY_free(*key);
+		*key = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+seal_key_recover(const char *priv_enc_pem, const char *passphrase,
     EVP_PKEY **key)
 {
 	BIO			*bio = NULL;
@@ -322,11 +352,11 @@ seal_key_unlock(const char *priv_enc_pem, const char *passphrase,
 		goto cleanup;
 	if ((p8 = PKCS8_decrypt(sig, passphrase, passlen)) == NULL)
 		goto cleanup;
-	if ((k = EVP_PKCS82PKEY(p8)) == NULL || !rsa_ok(k))
+	if ((k = EVP_PKCS82PKEY(p8)) == NULL)
 		goto cleanup;
 	/*
 	 * PKCS#8 encryption has no MAC: a damaged row can decrypt to a key
-	 * with one garbled component, which RSA decryption may not notice.
+	 * with one garbled component, which its use may not notice.
 	 */
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL ||
 	    EVP_PKEY_pairwise_check(ctx) != 1)

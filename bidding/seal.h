@@ -127,6 +127,17 @@ int	seal_key_unlock(const char *priv_enc_pem, const char *passphrase,
 void	seal_key_free(EVP_PKEY *key);
 
 /*
+ * Any private key (the CA's, say) protected as the opening key is:
+ * encrypted PKCS#8 with PBES2, scrypt and AES-256-CBC. seal_key_recover
+ * accepts only that protection, checks the key's consistency, and leaves
+ * the type to the caller (seal_key_unlock is it plus "RSA of 2048 bits
+ * or more"). 0, or -1 with *pem or *key NULL.
+ */
+int	seal_key_protect(EVP_PKEY *key, const char *passphrase, char **pem);
+int	seal_key_recover(const char *priv_enc_pem, const char *passphrase,
+	    EVP_PKEY **key);
+
+/*
  * Seal len bytes of plain (len may be 0; plain may then be NULL) to the
  * RSA public key in pub_pem ("BEGIN PUBLIC KEY", at least
  * SEAL_RSA_MIN_BITS), authenticating aadlen bytes of aad (NULL if 0).
