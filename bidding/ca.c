@@ -45,10 +45,6 @@ struct ca {
 	EVP_PKEY	*key;
 };
 
-static int	pass_len(const char *, int *);
-static int	no_pass_cb(char *, int, int, void *);
-static BIO	*pem_bio(const char *);
-static int	bio_to_str(BIO *, char **);
 static X509	*cert_load(const char *);
 static int	cert_to_pem(X509 *, char **);
 static int	p256_ok(EVP_PKEY *);
@@ -67,67 +63,6 @@ static int	verify_der(EVP_PKEY *, const unsigned char *, size_t,
 static int	der_strict(const unsigned char *, size_t);
 static int	raw_to_der(const unsigned char *, unsigned char **, size_t *);
 
-/* A passphrase of 1..CA_PASS_MAX bytes: its length in *len. */
-static int
-pass_len(const char *pass, int *len)
-{
-	size_t	n;
-
-	if (pass == NULL)
-		return (-1);
-	n = strnlen(pass, CA_PASS_MAX + 1);
-	if (n == 0 || n > CA_PASS_MAX)
-		return (-1);
-	*len = (int)n;
-	return (0);
-}
-
-/*
- * Password callback for PEM reads that must not ask for one: without it
- * a legacy "Proc-Type: 4,ENCRYPTED" block would prompt on the terminal.
- */
-static int
-no_pass_cb(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return (-1);
-}
-
-/* A read-only memory BIO over 1..CA_PEM_MAX bytes of pem, or NULL. */
-static BIO *
-pem_bio(const char *pem)
-{
-	size_t	n;
-
-	if (pem == NULL)
-		return (NULL);
-	n = strnlen(pem, CA_PEM_MAX + 1);
-	if (n == 0 || n > CA_PEM_MAX)
-		return (NULL);
-	return (BIO_new_mem_buf(pem, (int)n));
-}
-
-/* The contents of a memory BIO as a NUL-terminated malloc'd string. */
-static int
-bio_to_str(BIO *bio, char **out)
-{
-	char	*data, *s;
-	long	 n;
-
-	n = BIO_get_mem_data(bio, &data);
-	if (n <= 0 || (unsigned long)n > CA_PEM_MAX)
-		return (-1);
-	if ((s = malloc((size_t)n + 1)) == NULL)
-		return (-1);
-	memcpy(s, data, (size_t)n);
-	s[n] = '\0';
-	*out = s;
-	return (0);
-}
-
 /* A certificate from PEM ("BEGIN CERTIFICATE"), or NULL. */
 static X509 *
 cert_load(const char *pem)
@@ -135,9 +70,9 @@ cert_load(const char *pem)
 	BIO	*bio;
 	X509	*x;
 
-	if ((bio = pem_bio(pem)) == NULL)
+	if ((bio = seal_pem_bio(pem)) == NULL)
 		return (NULL);
-	x = PEM_read_bio_X509(bio, NULL, no_pass_cb, NULL);
+	x = PEM_read_bio_X509(bio, NULL, seal_no_pass_cb, NULL);
 	BIO_free(bio);
 	/* Computes the cached extension flags; 0 for bad extensions. */
 	if (x != NULL && (X509_get_extension_flags(x) & EXFLAG_INVALID)) {
@@ -156,7 +91,7 @@ cert_to_pem(X509 *x, char **out)
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return (-1);
 	if (PEM_write_bio_X509(bio, x))
-		rc = bio_to_str(bio, out);
+		rc = seal_bio_to_str(bio, out);
 	BIO_free(bio);
 	return (rc);
 }
@@ -400,14 +335,14 @@ ca_create(const char *passphrase, const char *common_name, int days,
 	X509		*x = NULL;
 	X509V3_CTX	 v3;
 	BIO		*bio = NULL;
-	int		 passlen, rc = -1;
+	int		 rc = -1;
 
 	if (cert_pem != NULL)
 		*cert_pem = NULL;
 	if (key_enc_pem != NULL)
 		*key_enc_pem = NULL;
 	if (cert_pem == NULL || key_enc_pem == NULL ||
-	    pass_len(passphrase, &passlen) == -1 ||
+	    !seal_pass_ok(passphrase) ||
 	    !text_ok(common_name, TEXT_MAX_BYTES, CA_NAME_MAX) ||
 	    days < 1 || days > CA_DAYS_MAX)
 		goto cleanup;
@@ -460,11 +395,11 @@ ca_load(const char *cert_pem, const char *key_enc_pem,
 	X509		*cert = NULL;
 	EVP_PKEY	*key = NULL, *pub;
 	uint32_t	 flags;
-	int		 passlen, rc = -1;
+	int		 rc = -1;
 
 	if (out != NULL)
 		*out = NULL;
-	if (out == NULL || pass_len(passphrase, &passlen) == -1)
+	if (out == NULL || !seal_pass_ok(passphrase))
 		goto cleanup;
 	if ((cert = cert_load(cert_pem)) == NULL)
 		goto cleanup;
@@ -539,9 +474,9 @@ ca_issue(struct ca *ca, const char *spki_pem, const struct ca_subject *subj,
 	    X509_cmp_time(ca_end, &now) != 1)
 		goto cleanup;
 
-	if ((bio = pem_bio(spki_pem)) == NULL)
+	if ((bio = seal_pem_bio(spki_pem)) == NULL)
 		goto cleanup;
-	pub = PEM_read_bio_PUBKEY(bio, NULL, no_pass_cb, NULL);
+	pub = PEM_read_bio_PUBKEY(bio, NULL, seal_no_pass_cb, NULL);
 	if (!p256_ok(pub) || EVP_PKEY_eq(pub, ca->key) == 1)
 		goto cleanup;
 
@@ -666,7 +601,7 @@ ca_cert_pubkey_pem(const char *cert_pem, char **spki_pem)
 	    (bio = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PUBKEY(bio, pub))
 		goto cleanup;
-	rc = bio_to_str(bio, spki_pem);
+	rc = seal_bio_to_str(bio, spki_pem);
 
 cleanup:
 	BIO_free(bio);

@@ -63,9 +63,11 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "seal.h"
+
 #define CA_DAYS_MAX		7305	/* 20 years */
-#define CA_PASS_MAX		1024	/* passphrase bytes */
-#define CA_PEM_MAX		(64 * 1024)	/* PEM text accepted */
+#define CA_PASS_MAX		SEAL_PASS_MAX	/* passphrase bytes */
+#define CA_PEM_MAX		SEAL_PEM_MAX	/* PEM text accepted */
 #define CA_NAME_MAX		64	/* characters of CN and O */
 #define CA_LOGIN_MAX		64	/* bytes of a login (UID) */
 #define CA_BIZNO_LEN		10	/* 사업자등록번호, digits only */

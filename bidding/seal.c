@@ -31,8 +31,6 @@
 #define PRICES_TAG	"g2b-prices-v1"
 
 static int	pass_len(const char *, int *);
-static int	no_pass_cb(char *, int, int, void *);
-static int	bio_to_str(BIO *, char **);
 static int	rsa_ok(EVP_PKEY *);
 static EVP_PKEY	*pub_load(const char *);
 static int	priv_encrypt(EVP_PKEY *, const char *, int, char **);
@@ -62,8 +60,8 @@ pass_len(const char *pass, int *len)
  * Password callback for PEM reads that must not ask for one: without it
  * a legacy "Proc-Type: 4,ENCRYPTED" block would prompt on the terminal.
  */
-static int
-no_pass_cb(char *buf, int size, int rwflag, void *u)
+int
+seal_no_pass_cb(char *buf, int size, int rwflag, void *u)
 {
 	(void)buf;
 	(void)size;
@@ -73,8 +71,8 @@ no_pass_cb(char *buf, int size, int rwflag, void *u)
 }
 
 /* The contents of a memory BIO as a NUL-terminated malloc'd string. */
-static int
-bio_to_str(BIO *bio, char **out)
+int
+seal_bio_to_str(BIO *bio, char **out)
 {
 	char	*data, *s;
 	long	 n;
@@ -88,6 +86,27 @@ bio_to_str(BIO *bio, char **out)
 	s[n] = '\0';
 	*out = s;
 	return (0);
+}
+
+BIO *
+seal_pem_bio(const char *pem)
+{
+	size_t	n;
+
+	if (pem == NULL)
+		return (NULL);
+	n = strnlen(pem, SEAL_PEM_MAX + 1);
+	if (n == 0 || n > SEAL_PEM_MAX)
+		return (NULL);
+	return (BIO_new_mem_buf(pem, (int)n));
+}
+
+int
+seal_pass_ok(const char *pass)
+{
+	int	len;
+
+	return (pass_len(pass, &len) == 0);
 }
 
 /* 1 if key is an RSA key of a size we accept. */
@@ -117,7 +136,7 @@ pub_load(const char *pem)
 		return (NULL);
 	if ((bio = BIO_new_mem_buf(pem, (int)n)) == NULL)
 		return (NULL);
-	key = PEM_read_bio_PUBKEY(bio, NULL, no_pass_cb, NULL);
+	key = PEM_read_bio_PUBKEY(bio, NULL, seal_no_pass_cb, NULL);
 	BIO_free(bio);
 	if (key != NULL && !rsa_ok(key)) {
 		EVP_PKEY_free(key);
@@ -167,7 +186,7 @@ priv_encrypt(EVP_PKEY *key, const char *pass, int passlen, char **out)
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PKCS8(bio, sig))
 		goto cleanup;
-	rc = bio_to_str(bio, out);
+	rc = seal_bio_to_str(bio, out);
 
 cleanup:
 	BIO_free(bio);
@@ -274,7 +293,7 @@ seal_keypair_new(const char *passphrase, char **pub_pem, char **priv_enc_pem)
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PUBKEY(bio, key) ||
-	    bio_to_str(bio, pub_pem) == -1)
+	    seal_bio_to_str(bio, pub_pem) == -1)
 		goto cleanup;
 	if (priv_encrypt(key, passphrase, passlen, priv_enc_pem) == -1)
 		goto cleanup;
@@ -347,7 +366,7 @@ seal_key_recover(const char *priv_enc_pem, const char *passphrase,
 	if ((bio = BIO_new_mem_buf(priv_enc_pem, (int)n)) == NULL)
 		goto cleanup;
 	/* Only "ENCRYPTED PRIVATE KEY": a plain key is refused. */
-	if ((sig = PEM_read_bio_PKCS8(bio, NULL, no_pass_cb, NULL)) == NULL ||
+	if ((sig = PEM_read_bio_PKCS8(bio, NULL, seal_no_pass_cb, NULL)) == NULL ||
 	    !kdf_ok(sig))
 		goto cleanup;
 	if ((p8 = PKCS8_decrypt(sig, passphrase, passlen)) == NULL)

@@ -71,6 +71,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 
 #define SEAL_RSA_BITS		3072	/* keys made by seal_keypair_new */
@@ -134,6 +135,16 @@ void	seal_key_free(EVP_PKEY *key);
  * or more"). 0, or -1 with *pem or *key NULL.
  */
 int	seal_key_protect(EVP_PKEY *key, const char *passphrase, char **pem);
+
+/* Small PEM helpers shared with ca.c. */
+/* 1 if a passphrase is 1..SEAL_PASS_MAX bytes. */
+int	seal_pass_ok(const char *pass);
+/* A read-only memory BIO over 1..SEAL_PEM_MAX bytes of pem, or NULL. */
+BIO	*seal_pem_bio(const char *pem);
+/* A memory BIO's contents (at most SEAL_PEM_MAX) as a malloc'd string. */
+int	seal_bio_to_str(BIO *bio, char **out);
+/* PEM password callback that refuses: reads never prompt. */
+int	seal_no_pass_cb(char *buf, int size, int rwflag, void *u);
 int	seal_key_recover(const char *priv_enc_pem, const char *passphrase,
 	    EVP_PKEY **key);
 
