@@ -338,8 +338,8 @@ static int
 detail_loaded(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*v = ctx->vars;
-	const char		*vals[3], *floor, *flash;
-	char			 rate[24], key[40];
+	const char		*vals[3], *floor;
+	char			 rate[24];
 	long			 f;
 
 	if (ctx->db_error)
@@ -392,12 +392,7 @@ detail_loaded(struct g2b_ctx *ctx)
 		    !strcmp(g2b_val(ctx, 0, 18), ctx->user.id))
 			tmpl_set(v, "can_publish", "1");
 	}
-	if ((flash = g2b_get(ctx, "ok")) != NULL &&
-	    (!strcmp(flash, "published") || !strcmp(flash, "saved") ||
-	    !strcmp(flash, "amended") || !strcmp(flash, "cancelled"))) {
-		snprintf(key, sizeof(key), "flash.%s", flash);
-		tmpl_set(v, "flash", g2b_msg(ctx, key));
-	}
+	g2b_flash(ctx);
 	vals[0] = ctx->s[0];
 	vals[1] = g2b_val(ctx, 0, 3);
 	vals[2] = ctx->lang == LANG_EN ? "en" : "ko";

@@ -233,7 +233,6 @@ account_loaded(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*v = ctx->vars;
 	char			 key[48], fmt[16];
-	const char		*ok;
 
 	if (ctx->db_error || g2b_rows(ctx) != 1)
 		return (g2b_error(ctx, 503));
@@ -259,11 +258,7 @@ account_loaded(struct g2b_ctx *ctx)
 		snprintf(key, sizeof(key), "region.%s", g2b_val(ctx, 0, 10));
 		tmpl_set(v, "o_region", g2b_msg(ctx, key));
 	}
-	if ((ok = g2b_get(ctx, "ok")) != NULL) {
-		snprintf(key, sizeof(key), "flash.%s", ok);
-		if (resources_msg(ctx->lang, key) != NULL)
-			tmpl_set(v, "flash", g2b_msg(ctx, key));
-	}
+	g2b_flash(ctx);
 	return (g2b_render(ctx, 200, "account", "account.title"));
 }
 
@@ -373,8 +368,6 @@ org_loaded(struct g2b_ctx *ctx)
 	static const char *const names[] = { "f_bizno", "f_company",
 	    "f_representative", "f_address", "f_region", "f_biz_type",
 	    "f_licences", "f_contact", "f_email", "f_phone" };
-	const char	*ok;
-	char		 key[48];
 	int		 i;
 
 	if (ctx->db_error || g2b_rows(ctx) != 1)
@@ -383,11 +376,7 @@ org_loaded(struct g2b_ctx *ctx)
 		tmpl_set(ctx->vars, names[i], g2b_val(ctx, 0, i));
 	org_vars(ctx);
 	g2b_keep(ctx, 1, g2b_val(ctx, 0, 11));
-	if ((ok = g2b_get(ctx, "ok")) != NULL) {
-		snprintf(key, sizeof(key), "flash.%s", ok);
-		if (resources_msg(ctx->lang, key) != NULL)
-			tmpl_set(ctx->vars, "flash", g2b_msg(ctx, key));
-	}
+	g2b_flash(ctx);
 	return (orgform_render(ctx, 200, ORGFORM_EDIT));
 }
 

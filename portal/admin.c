@@ -49,19 +49,6 @@ static const struct g2b_route route_agency =
 static const struct g2b_route route_audit =
     { "admin_audit", ROLE_STAFF, 0, audit_get, NULL };
 
-static void
-flash(struct g2b_ctx *ctx)
-{
-	const char	*ok;
-	char		 key[48];
-
-	if ((ok = g2b_get(ctx, "ok")) != NULL) {
-		snprintf(key, sizeof(key), "flash.%s", ok);
-		if (resources_msg(ctx->lang, key) != NULL)
-			tmpl_set(ctx->vars, "flash", g2b_msg(ctx, key));
-	}
-}
-
 int
 page_admin(struct http_request *req)
 {
@@ -159,7 +146,7 @@ suppliers_loaded(struct g2b_ctx *ctx)
 		tmpl_setf(ctx->vars, "prev_page", "%lld", ctx->n[0] - 1);
 	if (n > 50)
 		tmpl_setf(ctx->vars, "next_page", "%lld", ctx->n[0] + 1);
-	flash(ctx);
+	g2b_flash(ctx);
 	return (g2b_render(ctx, 200, "admin_suppliers", "admin.suppliers"));
 }
 
@@ -230,7 +217,7 @@ supplier_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "text", line);
 	}
 	free(copy);
-	flash(ctx);
+	g2b_flash(ctx);
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, supplier_history,
 	    "SELECT to_char(a.at AT TIME ZONE 'Asia/Seoul', "
@@ -348,7 +335,7 @@ agencies_loaded(struct g2b_ctx *ctx)
 	g2b_options(ctx, "kinds", "agency_kind", agency_kinds,
 	    ctx->req->method == HTTP_METHOD_POST ? g2b_post(ctx, "kind") :
 	    NULL);
-	flash(ctx);
+	g2b_flash(ctx);
 	return (g2b_render(ctx, ctx->invalid ? 400 : 200, "admin_agencies",
 	    "admin.agencies"));
 }
@@ -450,7 +437,7 @@ agency_loaded(struct g2b_ctx *ctx)
 	g2b_label(ctx, v, "a_kind", "agency_kind", g2b_val(ctx, 0, 3));
 	g2b_label(ctx, v, "a_region", "region", g2b_val(ctx, 0, 4));
 	tmpl_set(v, "a_address", g2b_val(ctx, 0, 5));
-	flash(ctx);
+	g2b_flash(ctx);
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, agency_users,
 	    "SELECT id, login, name, role, email, active FROM portal.users "

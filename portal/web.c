@@ -615,6 +615,19 @@ msg_cb(void *arg, const char *key)
 }
 
 void
+g2b_flash(struct g2b_ctx *ctx)
+{
+	const char	*ok;
+	char		 key[48];
+
+	if ((ok = g2b_get(ctx, "ok")) == NULL)
+		return;
+	snprintf(key, sizeof(key), "flash.%s", ok);
+	if (resources_msg(ctx->lang, key) != NULL)
+		tmpl_set(ctx->vars, "flash", g2b_msg(ctx, key));
+}
+
+void
 g2b_label(struct g2b_ctx *ctx, struct tmpl_vars *v, const char *var,
     const char *prefix, const char *code)
 {

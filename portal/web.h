@@ -158,6 +158,11 @@ void		 g2b_label(struct g2b_ctx *, struct tmpl_vars *, const char *,
 /* Rows {code, name, sel} of list for a <select>, keeping the choice. */
 void		 g2b_options(struct g2b_ctx *, const char *, const char *,
 		    const char *const *, const char *);
+/*
+ * The confirmation after a redirect (?ok=saved): sets "flash" to the
+ * catalog text "flash.<ok>" when the catalog has that key.
+ */
+void		 g2b_flash(struct g2b_ctx *);
 /* Record a field error: sets err_<field> and marks the form invalid. */
 void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
 /* Form value from the POST body (NULL if absent) and query string. */
