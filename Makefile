@@ -16,10 +16,10 @@ LDLIBS		:= -lpq -lssl -lcrypto
 # Kore-free code: linked into the module and into the unit tests.
 CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
 		   portal/validate.c portal/crypto.c bidding/prices.c bidding/seal.c \
-		   bidding/opening.c bidding/noticeform.c bidding/ca.c
+		   bidding/opening.c bidding/noticeform.c bidding/ca.c bidding/bidfmt.c
 MODULE_SRC	:= $(CORE_SRC) portal/web.c portal/resources.c portal/init.c \
 		   portal/pages.c portal/account.c portal/register.c \
-		   portal/admin.c bidding/notices.c
+		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
 HEADERS		:= $(wildcard portal/*.h bidding/*.h)
 

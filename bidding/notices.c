@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bids.h"
 #include "noticeform.h"
 #include "opening.h"
 #include "validate.h"
@@ -325,7 +326,7 @@ detail_get(struct g2b_ctx *ctx)
 	    "CASE WHEN n.status = 'draft' THEN 'draft' ELSE "
 	    "CASE WHEN now() < v.bid_start THEN 'upcoming' "
 	    "WHEN now() < v.bid_close THEN 'open' ELSE 'closed' END END, "
-	    "n.agency_id = $2::bigint "
+	    "n.agency_id = $2::bigint, now() >= v.opening_at "
 	    "FROM bidding.notice n JOIN bidding.notice_version v ON "
 	    "v.notice_id = n.id AND v.ord = n.cur_ord "
 	    "JOIN portal.org o ON o.id = n.agency_id "
@@ -378,7 +379,9 @@ detail_loaded(struct g2b_ctx *ctx)
 		if (!strcmp(g2b_val(ctx, 0, 21), "open") ||
 		    !strcmp(g2b_val(ctx, 0, 21), "upcoming"))
 			tmpl_set(v, "can_amend", "1");
-		tmpl_set(v, "can_cancel", "1");
+		/* Cancellation is possible until the opening time. */
+		if (!strcmp(g2b_val(ctx, 0, 23), "f"))
+			tmpl_set(v, "can_cancel", "1");
 	}
 	if (!strcmp(g2b_val(ctx, 0, 2), "cancelled")) {
 		tmpl_set(v, "n_phase", "cancelled");
@@ -444,7 +447,9 @@ detail_history(struct g2b_ctx *ctx)
 		tmpl_set(row, "reason", g2b_val(ctx, i, 2));
 		tmpl_set(row, "at", g2b_val(ctx, i, 3));
 	}
-	return (g2b_render(ctx, 200, "notice", "notice.title"));
+	if (tmpl_get(ctx->vars, "is_draft") != NULL)
+		return (g2b_render(ctx, 200, "notice", "notice.title"));
+	return (bids_detail(ctx));
 }
 
 /* ---------------------------------------------------------------- form */

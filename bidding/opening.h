@@ -8,7 +8,10 @@
 #ifndef G2B_OPENING_H
 #define G2B_OPENING_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "prices.h"
 
 #define OPENING_PASSPHRASE_MIN	12	/* characters */
 
@@ -53,5 +56,61 @@ void	opening_setup_cleanup(struct opening_setup *);
  */
 int	opening_prices_unlock(const char *private_enc_pem, const char *passphrase,
 	    const char *prices_b64, const char *aad, int64_t prices[15]);
+
+/*
+ * The opening (개찰). In: the officer's passphrase, the notice's encrypted
+ * opening key and sealed prices, and every live bid as stored. The run
+ * unlocks the key, opens the prices, and for each bid re-checks the
+ * canonical text (its notice), the envelope's hash, the signature with the
+ * bidder's certificate, then opens the sealed part with the bid's AAD. It
+ * tallies the picks of the valid bids, computes the planned price (prices.h
+ * rule 3, rounding up below one won), the floor amount (rate 0: no floor,
+ * lowest-price award), each ratio, the lot seed from the hashes of all the
+ * bids opened, and the ranking. The key and the passphrase are wiped.
+ * Blocking (scrypt): run it on a task thread.
+ */
+struct opening_bid {
+	/* in */
+	int64_t		 id;
+	const char	*canonical;
+	size_t		 canonical_len;
+	unsigned char	*sealed;
+	size_t		 sealed_len;
+	unsigned char	*sig;
+	size_t		 sig_len;
+	const char	*cert_pem;
+	/* out */
+	const char	*reason;	/* NULL when valid, else a code */
+	int64_t		 amount;
+	int		 picks[2];
+	int32_t		 ratio;		/* 0.001 % of the planned price */
+	unsigned char	 hash[32];
+	struct bid_entry e;
+};
+
+struct opening_run {
+	/* in */
+	char			*passphrase;	/* wiped */
+	const char		*private_enc_pem;
+	const char		*prices_b64;
+	char			 prices_aad[64];
+	int64_t			 notice_id;
+	const char		*notice_no;
+	int			 order;
+	int32_t			 floor_rate;	/* 0.001 %; 0: none */
+	struct opening_bid	*bids;
+	size_t			 nbids;
+	/* out */
+	int			 wrong_passphrase;
+	int64_t			 prices[15];
+	int			 counts[15];
+	int			 chosen[4];
+	int64_t			 planned;
+	int64_t			 floor_amount;
+	unsigned char		 seed[32];
+	int			 ranked;
+};
+
+int	opening_run(struct opening_run *);
 
 #endif

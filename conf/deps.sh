@@ -3,7 +3,7 @@
 # Idempotent and quiet when nothing is missing.
 set -e
 PKGS="kore libpq-dev libssl-dev libxml2-dev libxml2-utils libxmlsec1-dev xmlsec1
-      libcmocka-dev postgresql-15 postgresql-contrib pkg-config gcc make
+      libcmocka-dev libcurl4-openssl-dev postgresql-15 postgresql-contrib pkg-config gcc make
       nodejs chromium wrk hey nginx ca-certificates fonts-noto-cjk"
 missing=""
 for p in $PKGS; do

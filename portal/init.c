@@ -21,6 +21,7 @@
 
 #include <libpq-fe.h>
 
+#include "bids.h"
 #include "web.h"
 
 /*
@@ -91,6 +92,7 @@ kore_parent_configure(int argc, char **argv)
 	if (!kore_pgsql_register("db", g2b_conf.dsn))
 		fatal("cannot register database");
 	resources_load(g2b_conf.root);
+	bids_init(g2b_conf.root);
 }
 
 static void

@@ -53,7 +53,18 @@ dynamic_ok() {
 	    contract.direct award.lowest award.qualification phase.open \
 	    phase.upcoming phase.closed phase.cancelled phase.draft \
 	    nstatus.draft nstatus.published nstatus.cancelled sortby.new \
-	    sortby.close sortby.amount nkind.register nkind.amend nkind.cancel; do
+	    sortby.close sortby.amount nkind.register nkind.amend nkind.cancel \
+	    cert.state.valid cert.state.revoked cert.state.expired \
+	    bid.state.live bid.state.withdrawn bid.state.void bid.state.opened \
+	    outcome.review outcome.awarded outcome.failed review.pass \
+	    review.fail result.reason.below_floor result.reason.canonical \
+	    result.reason.sealed_hash result.reason.signature \
+	    result.reason.decrypt result.reason.plaintext \
+	    contract.state.awarded contract.state.signed \
+	    contract.state.completed contract.state.terminated \
+	    flash.opened flash.reviewed_bid flash.review_refused \
+	    flash.review_invalid flash.withdrawn flash.withdraw_refused \
+	    flash.revoked flash.reason flash.sanctioned flash.lifted; do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }
 		done
@@ -61,7 +72,7 @@ dynamic_ok() {
 	# Message keys named in C and SQL (notifications, audit events).
 	for k in $(grep -ho "'notif\.[a-z_]*'" */sql/*.sql | tr -d "'" | sort -u) \
 	    $(grep -ho "'[a-z]*\.[a-z_]*'" */sql/*.sql | tr -d "'" |
-	    grep -E '^(login|org|agency|user|password|demo|notice)\.' | sed 's/^/event./' | sort -u) \
+	    grep -E '^(login|org|agency|user|password|demo|notice|cert|bid|sanction)\.' | sed 's/^/event./' | sort -u) \
 	    $(grep -ho '"\(err\|error\|flash\|login\)\.[a-z0-9_]*"' */*.c | tr -d '"' | sort -u); do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }

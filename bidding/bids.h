@@ -1,0 +1,22 @@
+/*
+ * bids: the handlers of electronic bidding (certificates, bids, receipts,
+ * opening, review, contracts, sanctions). The rules live in Kore-free
+ * files: bidfmt.c (formats), ca.c (certificates), opening.c (the opening),
+ * prices.c (the price rules).
+ */
+#ifndef G2B_BIDS_H
+#define G2B_BIDS_H
+
+#include "web.h"
+
+/* Load or create the CA and the receipt key (parent, before workers). */
+void	bids_init(const char *root);
+
+/*
+ * The notice page's bidding part: the caller's own bid, the opening
+ * result and the actions. Called by notices.c with the notice id in
+ * ctx->s[0] and ctx->n[1..3] as set by the detail query; renders.
+ */
+int	bids_detail(struct g2b_ctx *);
+
+#endif
