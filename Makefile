@@ -34,7 +34,15 @@ all: build
 deps:
 	@sh conf/deps.sh
 
-build: $(BUILD)/g2b.so
+build: $(BUILD)/g2b.so $(BUILD)/g2b
+
+# The command-line client (bidding/cli/g2b.c): bids, certificates, receipts,
+# the audit-chain check.
+CLI_SRC		:= bidding/cli/g2b.c bidding/bidfmt.c bidding/seal.c bidding/ca.c \
+		   bidding/prices.c portal/crypto.c portal/strbuf.c
+$(BUILD)/g2b: $(CLI_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(CLI_SRC) -lcurl $(LDLIBS)
 
 $(BUILD)/g2b.so: $(MODULE_OBJ)
 	$(CC) -shared -o $@ $(MODULE_OBJ) $(LDLIBS)

@@ -355,18 +355,19 @@ open_done(struct g2b_ctx *ctx)
 	int			 k;
 
 	if (ctx->job->rc == -1) {
-		const char *v2[3];
+		const char *v2[4];
 
+		g2b_keep(ctx, 1, o->wrong_passphrase ? "wrong_passphrase" :
+		    "failed");
 		v2[0] = ctx->user.id;
 		v2[1] = ctx->s[0];
 		v2[2] = ctx->ip;
-		g2b_keep(ctx, 1, o->wrong_passphrase ? "wrong_passphrase" :
-		    "failed");
+		v2[3] = ctx->s[1];
 		return (g2b_query(ctx, open_refused,
 		    "INSERT INTO portal.audit (actor, org_id, event, ip, detail) "
 		    "SELECT $1, agency_id, 'notice.open_refused', $3, "
 		    "jsonb_build_object('notice', id, 'reason', $4::text) "
-		    "FROM bidding.notice WHERE id = $2", 3, v2) );
+		    "FROM bidding.notice WHERE id = $2", 4, v2));
 	}
 	for (k = 0; k < 12; k++) {
 		strbuf_init(&a[k]);
@@ -456,6 +457,8 @@ open_done(struct g2b_ctx *ctx)
 static int
 open_refused(struct g2b_ctx *ctx)
 {
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
 	if (!strcmp(ctx->s[1], "wrong_passphrase")) {
 		g2b_field_error(ctx, "passphrase", "open.wrong_passphrase");
 		return (open_render(ctx, 403));

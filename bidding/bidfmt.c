@@ -802,8 +802,10 @@ bidfmt_keyfile_seal(const unsigned char *der, size_t derlen,
 
 	if (out != NULL)
 		*out = NULL;
-	/* derlen <= BIDFMT_KEYFILE_MAX keeps the sums below from wrapping;
-	 * the length check at the end is the real limit. */
+	/*
+	 * derlen <= BIDFMT_KEYFILE_MAX keeps the sizes below from wrapping;
+	 * the length check of the JSON is the real limit.
+	 */
 	if (out == NULL || der == NULL || derlen == 0 ||
 	    derlen > BIDFMT_KEYFILE_MAX || !seal_pass_ok(password) ||
 	    iterations < BIDFMT_KDF_ITER_MIN ||
@@ -866,7 +868,6 @@ bidfmt_keyfile_open(const char *json, size_t len, const char *password,
 		*der = NULL;
 	if (derlen != NULL)
 		*derlen = 0;
-	OPENSSL_cleanse(key, sizeof(key));
 	if (json == NULL || der == NULL || derlen == NULL ||
 	    len > BIDFMT_KEYFILE_MAX || !seal_pass_ok(password))
 		goto done;

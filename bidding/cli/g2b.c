@@ -369,7 +369,7 @@ static void	 bid_form(struct strbuf *, const char *,
 static int	 bidinfo_get(struct http *, int64_t, struct bidinfo *);
 static void	 bidinfo_cleanup(struct bidinfo *);
 static EVP_PKEY	*receipt_key_get(struct http *, const char *);
-static int	 receipt_check(EVP_PKEY *, const char *, size_t,
+static int	 receipt_check(const char *, EVP_PKEY *, const char *, size_t,
 		    const unsigned char *, size_t, struct bidfmt_receipt *);
 static int	 receipt_save(const char *, const char *, size_t,
 		    const unsigned char *, size_t);
@@ -517,14 +517,18 @@ errmsg(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
+	/* libpq's messages end in a newline. */
+	n = (int)strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
 	fputs("g2b: ", stderr);
-	print_clean(stderr, msg, strlen(msg));
+	print_clean(stderr, msg, (size_t)n);
 	fputc('\n', stderr);
 }
 
 /*
- * Text from the server or a file, on one line: control characters
- * (newlines, escapes) become '?'; UTF-8 (Korean messages) stays.
+ * Text from the server or a file, on one line: newlines and tabs become
+ * spaces, other control characters (escapes) '?'; UTF-8 stays.
  */
 static void
 print_clean(FILE *f, const char *s, size_t len)
@@ -534,7 +538,11 @@ print_clean(FILE *f, const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
+		if (c == '\n' || c == '\r' || c == '\t')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			c = '?';
+		fputc(c, f);
 	}
 }
 
@@ -2160,23 +2168,28 @@ done:
 	return (key);
 }
 
-/* Verify the receipt signature, then parse the receipt into rc. */
+/*
+ * Verify the receipt signature, then parse the receipt into rcpt; what
+ * starts the error message.
+ */
 static int
-receipt_check(EVP_PKEY *key, const char *text, size_t len,
+receipt_check(const char *what, EVP_PKEY *key, const char *text, size_t len,
     const unsigned char *sig, size_t siglen, struct bidfmt_receipt *rcpt)
 {
 	if (len == 0 || len > BIDFMT_RECEIPT_MAX || siglen == 0 ||
 	    siglen > CA_SIG_MAX) {
-		errmsg("receipt: empty or too long");
+		errmsg("%s: the receipt or its signature is empty or too long",
+		    what);
 		return (-1);
 	}
 	if (verify_bytes(key, text, len, sig, siglen) == -1) {
-		errmsg("receipt: the signature does NOT verify with the "
-		    "receipt key");
+		errmsg("%s: the receipt signature does NOT verify with the "
+		    "receipt key", what);
 		return (-1);
 	}
 	if (bidfmt_receipt_parse(text, len, rcpt) == -1) {
-		errmsg("receipt: signed, but not a valid g2b-receipt-v1 text");
+		errmsg("%s: the receipt is signed but not a valid "
+		    "g2b-receipt-v1 text", what);
 		return (-1);
 	}
 	return (0);
@@ -2423,6 +2436,7 @@ cmd_notice(const struct opts *o)
 {
 	struct http	 h;
 	struct bidinfo	 bi;
+	const char	*p;
 	int64_t		 id;
 	int		 rc = EXIT_FAIL;
 
@@ -2440,7 +2454,12 @@ cmd_notice(const struct opts *o)
 		print_clean(stdout, bi.bid_start, strlen(bi.bid_start));
 		fputs("\nbid-close: ", stdout);
 		print_clean(stdout, bi.bid_close, strlen(bi.bid_close));
-		printf("\n%s", bi.pub_pem);
+		fputc('\n', stdout);
+		for (p = bi.pub_pem; *p != '\0'; p++)
+			fputc(*p == '\n' || (*p >= 0x20 && *p < 0x7f) ? *p : '?',
+			    stdout);
+		if (p > bi.pub_pem && p[-1] != '\n')
+			fputc('\n', stdout);
 		bidinfo_cleanup(&bi);
 		rc = EXIT_OK;
 	}
@@ -2580,15 +2599,20 @@ cmd_bid(const struct opts *o)
 	if (rkey == NULL && (rkey = receipt_key_get(&h, NULL)) == NULL)
 		goto done;
 	memset(&rcpt, 0, sizeof(rcpt));
-	if (receipt_check(rkey, receipt, rlen, sig, siglen, &rcpt) == -1)
+	strbuf_reset(&path);
+	strbuf_appendf(&path, "bid accepted as %s (bid-sha256 %s, saved as "
+	    "%s.txt/.sig), but", rno, m.hash, prefix);
+	if (receipt_check(path.data, rkey, receipt, rlen, sig, siglen,
+	    &rcpt) == -1)
 		goto done;
 	if (strcmp(rcpt.bid_sha256, m.hash) != 0 ||
 	    strcmp(rcpt.notice_no, bi.notice_no) != 0 ||
 	    rcpt.order != bi.order || strcmp(rcpt.bizno, ci.bizno) != 0 ||
 	    strcmp(rcpt.receipt_no, rno) != 0) {
-		errmsg("bid: the receipt %s is not for this bid (bid hash %s, "
-		    "receipt says %s)", rcpt.receipt_no, m.hash,
-		    rcpt.bid_sha256);
+		errmsg("bid: the server answered with receipt %s, which is not "
+		    "for this bid (bid-sha256 %s; the receipt names notice %s "
+		    "order %d bizno %s bid %s)", rcpt.receipt_no, m.hash,
+		    rcpt.notice_no, rcpt.order, rcpt.bizno, rcpt.bid_sha256);
 		goto done;
 	}
 	printf("receipt: %s\n", rcpt.receipt_no);
@@ -2820,7 +2844,7 @@ cmd_receipt(const struct opts *o)
 		goto done;
 	}
 	memset(&rcpt, 0, sizeof(rcpt));
-	if (receipt_check(rkey, rt.body.data, rt.body.len,
+	if (receipt_check("receipt", rkey, rt.body.data, rt.body.len,
 	    (const unsigned char *)rs.body.data, rs.body.len, &rcpt) == -1)
 		goto done;
 	prefix = o->receipt_out != NULL ? o->receipt_out : rcpt.receipt_no;
@@ -2857,8 +2881,8 @@ cmd_verify_receipt(const struct opts *o)
 	    file_read(o->sig, CA_SIG_MAX, &sig, &siglen) == -1)
 		goto done;
 	memset(&rcpt, 0, sizeof(rcpt));
-	if (receipt_check(key, text, len, (const unsigned char *)sig, siglen,
-	    &rcpt) == -1)
+	if (receipt_check(o->receipt, key, text, len,
+	    (const unsigned char *)sig, siglen, &rcpt) == -1)
 		goto done;
 	receipt_print(&rcpt);
 	printf("signature: ok\n");

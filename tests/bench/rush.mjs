@@ -1,0 +1,308 @@
+// Issue 3 benchmark: the deadline rush. At least 5,000 distinct suppliers,
+// each with its own P-256 key and a certificate from the portal's CA,
+// submit sealed, signed bids (made by the command-line client, build/g2b
+// prepare-bid) to one notice as fast as the server takes them, over CONNS
+// keep-alive connections. Reported: bids per second, p50/p99 latency, and
+// the ratio to `pgbench -N` (simple write transactions) measured in the
+// same run on the same database. Target: >= 0.5 of pgbench -N with p99
+// under 100 ms, and every receipt matching exactly one stored bid.
+//
+// Then the crash test: a second rush on a second notice; the server and
+// PostgreSQL are killed with SIGKILL in the middle; after a restart every
+// bid that got a receipt must be present exactly once, no bid may be half
+// written (each stored bid has its chain entry and audit row, the chain
+// check passes), and re-posting the unanswered bids is safe (idempotent).
+import { execFile, execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, randomInt, createHash } from 'node:crypto';
+import { cpus } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, psql, pgStart, OUT, ROOT, Client, bizno } from '../lib/harness.mjs';
+
+const run = promisify(execFile);
+const N = Number(process.env.BENCH_SUPPLIERS || 5000);
+const CRASH_N = Number(process.env.BENCH_CRASH_BIDS || 2000);
+const CONNS = Number(process.env.BENCH_CONNS || 32);
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const G2B = path.join(ROOT, 'build/g2b');
+const W = path.join(OUT, 'bench-rush');
+const PGDATA = path.join(OUT, 'pg', 'data');
+const HOUR = 3600e3;
+const kst = (ms) => new Date(Date.now() + ms + 9 * HOUR).toISOString().slice(0, 16);
+const PASS = 'Rush-Opening-Pass-2026';
+
+function psqlFile(db, sql) {
+	const f = path.join(W, `q-${randomBytes(4).toString('hex')}.sql`);
+	writeFileSync(f, sql);
+	const out = execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
+		'-h', pgStart(), '-U', 'postgres', '-d', db, '-f', f], { encoding: 'utf8' });
+	rmSync(f);
+	return out.trim();
+}
+
+// Run fn over items with at most `conc` in flight.
+async function pool(items, conc, fn) {
+	let next = 0;
+	const out = new Array(items.length);
+	await Promise.all(Array.from({ length: conc }, async () => {
+		while (next < items.length) {
+			const i = next++;
+			out[i] = await fn(items[i], i);
+		}
+	}));
+	return out;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNS });
+function post(base, url, body, cookie) {
+	return new Promise((resolve) => {
+		const u = new URL(base + url);
+		const t0 = process.hrtime.bigint();
+		const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
+			headers: { cookie, 'content-type': 'application/x-www-form-urlencoded',
+				'content-length': Buffer.byteLength(body), accept: 'application/json' } }, (res) => {
+			let data = '';
+			res.setEncoding('utf8');
+			res.on('data', (d) => { data += d; });
+			res.on('end', () => resolve({ status: res.statusCode, text: data,
+				ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+			res.on('error', () => resolve({ status: 0 }));
+		});
+		req.on('error', () => resolve({ status: 0 }));
+		req.end(body);
+	});
+}
+
+async function publishNotice(srv, title) {
+	const agency = new Client(srv.base);
+	await agency.login('agency', 'Agency!2026');
+	const officer = new Client(srv.base);
+	await officer.login('officer', 'Officer!2026');
+	const officerId = srv.sql("SELECT id FROM portal.users WHERE login = 'officer'")[0][0];
+	const cat = srv.sql("SELECT code FROM portal.category WHERE level = 4 AND code LIKE '4321%' ORDER BY code LIMIT 1")[0][0];
+	await agency.get('/notices/new');
+	let r = await agency.post('/notices/new', { title, family: 'goods', base_amount: '500,000,000',
+		budget: '520,000,000', contract_method: 'open', award_method: 'lowest', range: '2', region_limit: '',
+		category_limit: '', bid_start: kst(HOUR), bid_close: kst(24 * HOUR), opening_at: kst(25 * HOUR),
+		officer: officerId, item_code: [cat, '', '', '', ''], item_qty: ['100', '', '', '', ''],
+		item_unit: ['대', '', '', '', ''] });
+	if (r.status !== 303) throw new Error(`draft refused: ${r.status}`);
+	const id = r.location.match(/\/notices\/(\d+)/)[1];
+	await officer.get(`/notices/${id}/publish`);
+	r = await officer.post(`/notices/${id}/publish`, { passphrase: PASS, passphrase2: PASS });
+	if (r.status !== 303) throw new Error(`publish refused: ${r.status}`);
+	srv.sql(`UPDATE bidding.notice_version SET bid_start = now() - interval '1 minute' WHERE notice_id = ${id}`);
+	return { id, no: srv.sql(`SELECT notice_no FROM bidding.notice WHERE id = ${id}`)[0][0] };
+}
+
+function noticeKey(srv, id) {
+	const f = path.join(W, `notice-${id}.pem`);
+	execFileSync('sh', ['-c', `psql -X -A -t -h ${pgStart()} -U postgres -d ${srv.db} -c "SELECT public_pem FROM bidding.opening_key WHERE notice_id = ${id}" > ${f}`]);
+	return f;
+}
+
+// Suppliers, sessions (straight into the tables: set-up is not measured),
+// keys made here and certificates issued by the portal over HTTP.
+async function makeSuppliers(srv, n) {
+	const rows = [];
+	const sess = [];
+	for (let i = 0; i < n; i++) {
+		const token = randomBytes(32).toString('base64url');
+		sess.push({ token, hash: createHash('sha256').update(token).digest('hex') });
+		rows.push(`(${i}, '${bizno(String(700000000 + i))}', '${sess[i].hash}')`);
+	}
+	psqlFile(srv.db, `
+		CREATE TEMP TABLE s (i int, bizno text, h text);
+		INSERT INTO s VALUES ${rows.join(',\n')};
+		WITH o AS (INSERT INTO portal.org (kind, status, name, region, bizno, representative, biz_type,
+			contact_name, email, phone)
+			SELECT 'supplier', 'approved', '러시상사 ' || i, '11', bizno, '대표', 'manufacturer', '담당',
+			'rush' || i || '@bench.example', '02-555-0000' FROM s RETURNING id, bizno),
+		u AS (INSERT INTO portal.users (login, org_id, role, name, email, pwhash)
+			SELECT 'rush' || s.i, o.id, 'supplier', '담당자' || s.i, 'rush' || s.i || '@bench.example',
+			(SELECT pwhash FROM portal.users WHERE login = 'supplier') FROM s JOIN o USING (bizno)
+			RETURNING id, login)
+		INSERT INTO portal.session (token_hash, user_id, expires_at)
+		SELECT decode(s.h, 'hex'), u.id, now() + interval '1 day' FROM s JOIN u ON u.login = 'rush' || s.i;`);
+	const sup = [];
+	await pool([...Array(n).keys()], 16, async (i) => {
+		const cookie = `g2b_sid=${sess[i].token}`;
+		const csrf = JSON.parse(await (await fetch(`${srv.base}/api/csrf`, { headers: { cookie } })).text()).csrf;
+		const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+		const key = path.join(W, `k${i}.pem`);
+		writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+		const spki = publicKey.export({ type: 'spki', format: 'pem' });
+		const r = await fetch(`${srv.base}/certificate`, { method: 'POST', headers: { cookie,
+			'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+			body: new URLSearchParams({ csrf, spki }).toString() });
+		const j = await r.json();
+		if (r.status !== 200) throw new Error(`certificate ${i}: ${r.status} ${JSON.stringify(j)}`);
+		const cert = path.join(W, `c${i}.pem`);
+		writeFileSync(cert, j.certificate);
+		sup[i] = { cookie, csrf, key, cert };
+	});
+	return sup;
+}
+
+// One sealed, signed bid per supplier, made by the command-line client.
+async function prepareBids(sup, notice, pubkey, count) {
+	const conc = Math.max(2, cpus().length * 2);
+	return pool(sup.slice(0, count), conc, async (s, i) => {
+		const out = path.join(W, `b${notice.id}-${i}.txt`);
+		const amount = 500000000 - 40000000 + randomInt(60000000);
+		const a = 1 + randomInt(15);
+		let b = 1 + randomInt(14);
+		if (b >= a) b++;
+		await run(G2B, ['prepare-bid', '--pubkey', pubkey, '--notice', notice.id, '--notice-no', notice.no,
+			'--order', '1', '--key', s.key, '--cert', s.cert, '--amount', String(amount),
+			'--picks', `${Math.min(a, b)},${Math.max(a, b)}`, '--out', out]);
+		return `${readFileSync(out, 'utf8').trim()}&csrf=${encodeURIComponent(s.csrf)}`;
+	});
+}
+
+async function rush(base, notice, sup, bodies, onEach) {
+	const results = new Array(bodies.length);
+	const t0 = process.hrtime.bigint();
+	await pool([...bodies.keys()], CONNS, async (i) => {
+		results[i] = await post(base, `/notices/${notice.id}/bid`, bodies[i], sup[i].cookie);
+		if (onEach) onEach(results[i]);
+	});
+	const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+	return { results, secs };
+}
+
+function pct(sorted, p) {
+	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+function pgbenchN(srv) {
+	execFileSync('pgbench', ['-q', '-i', '-s', '1', '-h', pgStart(), '-U', 'g2b', srv.db], { stdio: 'ignore' });
+	const threads = String(Math.min(4, cpus().length));
+	const out = execFileSync('pgbench', ['-N', '-M', 'prepared', '-c', String(CONNS), '-j', threads,
+		'-T', String(SECONDS), '-h', pgStart(), '-U', 'g2b', srv.db], { encoding: 'utf8' });
+	return Number(out.match(/tps = ([\d.]+)/)[1]);
+}
+
+// Receipts the clients hold versus the rows in the database.
+function checkReceipts(srv, noticeId, receipts) {
+	const vals = receipts.map((r) => `('${r.receipt_no}', '${r.bid_sha256}')`).join(',');
+	const out = psqlFile(srv.db, `
+		CREATE TEMP TABLE r (no text, h text);
+		${receipts.length ? `INSERT INTO r VALUES ${vals};` : ''}
+		SELECT (SELECT count(*) FROM r),
+		  (SELECT count(*) FROM r WHERE (SELECT count(*) FROM bidding.bid b WHERE b.receipt_no = r.no
+		     AND encode(b.bid_hash, 'hex') = r.h AND encode(sha256(convert_to(b.canonical, 'UTF8')), 'hex') = r.h) = 1),
+		  (SELECT count(*) FROM bidding.bid WHERE notice_id = ${noticeId}),
+		  (SELECT count(*) FROM bidding.bid b WHERE notice_id = ${noticeId} AND
+		     (SELECT count(*) FROM bidding.bid_chain c WHERE c.bid_id = b.id AND c.kind = 'submit') <> 1),
+		  (SELECT count(*) FROM bidding.bid b WHERE notice_id = ${noticeId} AND NOT EXISTS
+		     (SELECT 1 FROM portal.audit a WHERE a.event = 'bid.submit' AND a.detail->>'receipt' = b.receipt_no));`);
+	const [held, matched, stored, unchained, unaudited] = out.split('|').map(Number);
+	return { held, matched, stored, unchained, unaudited };
+}
+
+function chainCheck(srv) {
+	try {
+		return execFileSync(G2B, ['chain-check', '--db', `host=${pgStart()} dbname=${srv.db} user=postgres`],
+			{ encoding: 'utf8' }).trim();
+	} catch (e) {
+		return `FAILED: ${e.stdout}${e.stderr}`;
+	}
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+	rmSync(W, { recursive: true, force: true });
+	mkdirSync(W, { recursive: true });
+	const secret = randomBytes(32).toString('hex');
+	const db = `g2b_bench_rush_${randomBytes(3).toString('hex')}`;
+	psql('postgres', `CREATE DATABASE ${db} OWNER g2b ENCODING 'UTF8' TEMPLATE template0`);
+	let srv = await startServer({ db, env: { G2B_SECRET: secret } });
+	try {
+		const t0 = Date.now();
+		const n1 = await publishNotice(srv, '마감 러시 벤치마크 공고');
+		const n2 = await publishNotice(srv, '장애 복구 시험 공고');
+		const sup = await makeSuppliers(srv, N);
+		const bodies1 = await prepareBids(sup, n1, noticeKey(srv, n1.id), N);
+		const bodies2 = await prepareBids(sup, n2, noticeKey(srv, n2.id), CRASH_N);
+		console.log(`set-up: ${N} suppliers with certificates, ${N + CRASH_N} sealed bids by build/g2b in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+		// --- the rush
+		const { results, secs } = await rush(srv.base, n1, sup, bodies1);
+		const ok = results.filter((r) => r.status === 200);
+		const bad = results.filter((r) => r.status !== 200);
+		const lat = ok.map((r) => r.ms).sort((a, b) => a - b);
+		const bps = ok.length / secs;
+		const receipts = ok.map((r) => JSON.parse(r.text));
+		const chk = checkReceipts(srv, n1.id, receipts);
+		const chain = chainCheck(srv);
+		const tps = pgbenchN(srv);
+		console.log(`rush: ${ok.length} bids accepted (${bad.length} refused${bad.length ? `: ${bad.slice(0, 3).map((r) => `${r.status} ${r.text}`).join(' | ')}` : ''}) in ${secs.toFixed(2)} s over ${CONNS} connections`);
+		console.log(`  bids/s ${bps.toFixed(0)}, p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms`);
+		console.log(`  pgbench -N -M prepared, same database, ${CONNS} clients: ${tps.toFixed(0)} tps`);
+		console.log(`  RATIO bids/s : pgbench -N tps = ${(bps / tps).toFixed(2)} (target >= 0.5); p99 ${pct(lat, 0.99).toFixed(1)} ms (target < 100)`);
+		console.log(`  receipts held ${chk.held}, each matching exactly one stored bid: ${chk.matched}; bids stored ${chk.stored}; without a chain entry ${chk.unchained}; without an audit row ${chk.unaudited}`);
+		console.log(`  ${chain}`);
+		let fail = bad.length > 0 || chk.matched !== chk.held || chk.stored !== chk.held ||
+			chk.unchained || chk.unaudited || !chain.startsWith('chain ok');
+
+		// --- the crash test
+		const got = [];
+		let killed = false;
+		const killAt = Math.floor(CRASH_N / 3);
+		const killAll = () => {
+			if (killed) return;
+			killed = true;
+			try { process.kill(-srv.pid, 'SIGKILL'); } catch { /* gone */ }
+			const pm = Number(readFileSync(path.join(PGDATA, 'postmaster.pid'), 'utf8').split('\n')[0]);
+			try { process.kill(pm, 'SIGKILL'); } catch { /* gone */ }
+		};
+		const crash = await rush(srv.base, n2, sup, bodies2, (r) => {
+			if (r.status === 200) got.push(JSON.parse(r.text));
+			if (got.length >= killAt) killAll();
+		});
+		killAll();
+		const answered = crash.results.filter((r) => r.status === 200).length;
+		console.log(`crash: SIGKILL to the server and PostgreSQL after ${got.length} receipts; ${answered} answered, ${CRASH_N - answered} requests cut off`);
+		// The killed postmaster's backends take a moment to notice and exit.
+		for (let i = 0; ; i++) {
+			await sleep(1000);
+			try {
+				execFileSync('sh', [path.join(ROOT, 'conf/pg.sh'), 'start', path.join(OUT, 'pg')], { stdio: 'ignore' });
+				break;
+			} catch (e) {
+				if (i === 30) throw e;
+			}
+		}
+		srv = await startServer({ db, env: { G2B_SECRET: secret } });
+		const after = checkReceipts(srv, n2.id, got);
+		const chain2 = chainCheck(srv);
+		console.log(`  after restart: receipts held ${after.held}, present exactly once ${after.matched}; bids stored ${after.stored} (some unanswered requests may have committed); without a chain entry ${after.unchained}; without an audit row ${after.unaudited}`);
+		console.log(`  ${chain2}`);
+		// Re-post every bid (answered or not): each is a new bid or the
+		// first receipt again, never a second bid.
+		const again = await rush(srv.base, n2, sup, bodies2);
+		const dup = again.results.filter((r) => r.status === 200 && JSON.parse(r.text).duplicate).length;
+		const fresh = again.results.filter((r) => r.status === 200 && !JSON.parse(r.text).duplicate).length;
+		const final = checkReceipts(srv, n2.id, again.results.filter((r) => r.status === 200).map((r) => JSON.parse(r.text)));
+		console.log(`  re-post of all ${CRASH_N}: ${dup} recognised as already stored, ${fresh} stored now, ${CRASH_N - dup - fresh} refused; bids stored ${final.stored} (one per supplier: ${final.stored === CRASH_N})`);
+		fail = fail || after.matched !== after.held || after.unchained || after.unaudited ||
+			!chain2.startsWith('chain ok') || final.stored !== CRASH_N || dup < after.held;
+		writeFileSync(path.join(OUT, 'bench-rush.json'), JSON.stringify({ date: new Date().toISOString(),
+			suppliers: N, conns: CONNS, bids_per_s: bps, p50_ms: pct(lat, 0.5), p99_ms: pct(lat, 0.99),
+			pgbench_n_tps: tps, ratio: bps / tps, crash: { receipts: got.length, after, final } }, null, 2));
+		if (fail) {
+			console.log('rush: FAILED');
+			process.exitCode = 1;
+		}
+	} finally {
+		agent.destroy();
+		await srv.stop();
+		try { psql('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); } catch { /* left for inspection */ }
+	}
+}
+
+await main();
