@@ -112,7 +112,7 @@
 #define BIDFMT_KDF_ITER_MIN	1000
 #define BIDFMT_KDF_ITER_MAX	10000000
 #define BIDFMT_KEYFILE_MAX	4096
-#define BIDFMT_LANES		8
+#define BIDFMT_LANES		64
 #define BIDFMT_DECLARATIONS	"integrity,no-collusion"
 
 struct bidfmt_bid {
@@ -192,15 +192,13 @@ int	bidfmt_chain_hash(int lane, int64_t seq,
 	    unsigned char out[BIDFMT_HASH_LEN]);
 
 /*
- * Row hash of a stored bid's immutable content:
+ * Row hash of a stored bid's immutable content (bid_id >= 1, canonical
+ * 1..BIDFMT_CANON_MAX bytes without NUL, envelope and signature at most
+ * SEAL_ENVELOPE_MAX bytes), with explicit 4-byte big-endian lengths so
+ * the boundary between envelope and signature is unambiguous:
  *   SHA-256("g2b-bid-row-v1" 0x00 bid_id(8, BE) canonical 0x00
- *           sealed-envelope-bytes signature-bytes)
- * where the envelope and signature are the decoded bytes and canonical
- * the canonical text; lengths are implied by the canonical text (which
- * names the envelope's hash) and fixed by the 0x00, so no ambiguity.
- * Precisely: the envelope length as 4 bytes BE precedes the envelope.
- *   SHA-256("g2b-bid-row-v1" 0x00 bid_id(8) canonical 0x00
  *           envlen(4) envelope siglen(4) signature)
+ * bidding.bid_row_hash in bidding/sql/003_bids.sql computes the same.
  */
 int	bidfmt_row_hash(int64_t bid_id, const char *canonical, size_t clen,
 	    const unsigned char *env, size_t envlen, const unsigned char *sig,

@@ -750,17 +750,27 @@ int
 ca_verify_signature(const char *cert_pem, const unsigned char *msg,
     size_t len, const unsigned char *sig, size_t siglen)
 {
-	X509		*x = NULL;
-	EVP_PKEY	*pub;
+	X509	*x;
+	int	 rc = -1;
+
+	if ((x = cert_load(cert_pem)) != NULL)
+		rc = ca_verify_signature_key(X509_get0_pubkey(x), msg, len, sig,
+		    siglen);
+	X509_free(x);
+	ERR_clear_error();
+	return (rc);
+}
+
+int
+ca_verify_signature_key(EVP_PKEY *pub, const unsigned char *msg,
+    size_t len, const unsigned char *sig, size_t siglen)
+{
 	unsigned char	*der = NULL;
 	size_t		 derlen = 0;
 	int		 ok = 0;
 
 	if ((msg == NULL && len > 0) || sig == NULL || siglen == 0 ||
-	    siglen > CA_SIG_MAX)
-		goto done;
-	if ((x = cert_load(cert_pem)) == NULL ||
-	    !p256_ok(pub = X509_get0_pubkey(x)))
+	    siglen > CA_SIG_MAX || !p256_ok(pub))
 		goto done;
 	if (siglen == 2 * P256_FIELD_LEN &&
 	    raw_to_der(sig, &der, &derlen) == 0 &&
@@ -772,7 +782,6 @@ ca_verify_signature(const char *cert_pem, const unsigned char *msg,
 
 done:
 	OPENSSL_free(der);
-	X509_free(x);
 	if (!ok)
 		ERR_clear_error();
 	return (ok ? 0 : -1);

@@ -63,6 +63,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "seal.h"
 
 #define CA_DAYS_MAX		7305	/* 20 years */
@@ -185,6 +187,10 @@ int	ca_cert_subject(const char *cert_pem, char *company,
  * signature verifies, -1 otherwise.
  */
 int	ca_verify_signature(const char *cert_pem, const unsigned char *msg,
+	    size_t len, const unsigned char *sig, size_t siglen);
+
+/* The same with the public key itself (a P-256 EVP_PKEY, not freed). */
+int	ca_verify_signature_key(EVP_PKEY *pub, const unsigned char *msg,
 	    size_t len, const unsigned char *sig, size_t siglen);
 
 #endif

@@ -80,6 +80,9 @@
 #define TRANSFER_SECS	300L
 #define USER_AGENT	"g2b-cli/1"
 
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
 /* ------------------------------------------------------------------ */
 /* Command line. */
 
@@ -381,6 +384,7 @@ static int	 cur_open(struct cursor *, PGconn *, const char *,
 static int	 cur_next(struct cursor *);
 static void	 cur_close(struct cursor *);
 static int	 pg_cmd(PGconn *, const char *);
+static const char *pg_err(PGconn *);
 static int	 pg_int(const PGresult *, int, int, size_t, int64_t *);
 static const unsigned char *pg_bytes(const PGresult *, int, int, size_t *);
 static void	 problem(struct chk *, int, int64_t, int64_t, const char *,
@@ -450,9 +454,11 @@ static const char usage_text[] =
 "  g2b keygen --out FILE [--iterations N] [--key-pass-file FILE]\n"
 "  g2b keygen --out FILE --plain\n"
 "      Make a new ECDSA P-256 signing key. Written as a g2b key file\n"
-"      (PBKDF2-SHA256, default 600000 iterations, AES-256-GCM) under the\n"
-"      key password (at least 8 bytes), or with --plain as unencrypted\n"
-"      PKCS#8 PEM (benchmarks only). Mode 0600; never overwrites.\n"
+"      (PBKDF2-SHA256, " STR(BIDFMT_KDF_ITER) " iterations unless --iterations N, "
+"AES-256-GCM)\n"
+"      under the key password (at least " STR(KEY_PASS_MIN) " bytes), or with --plain as\n"
+"      unencrypted PKCS#8 PEM (benchmarks only). Mode 0600; never\n"
+"      overwrites.\n"
 "\n"
 "  g2b cert --server URL --user LOGIN --key FILE --out CERT.pem\n"
 "      Log in, send the key's public half, save the issued certificate\n"
@@ -488,14 +494,14 @@ static const char usage_text[] =
 "      Offline: verify a receipt's signature and print its fields.\n"
 "\n"
 "  g2b chain-check --db CONNINFO\n"
-"      Recompute the hash-chained bid log (8 lanes) from the database\n"
-"      and report every problem on stdout.\n"
+"      Recompute the hash-chained bid log (" STR(BIDFMT_LANES) " lanes) from the database\n"
+"      in one read-only snapshot; report every problem on stdout.\n"
 "\n"
 "Common options:\n"
 "  --server URL          portal base URL (default: $G2B_SERVER)\n"
 "  --cacert FILE         trust this CA for TLS (verification stays on)\n"
-"  --pass-file FILE      login password (first line), else $G2B_PASSWORD\n"
-"  --key-pass-file FILE  key password (first line), else $G2B_KEY_PASSWORD\n"
+"  --pass-file FILE      login password (a one-line file), else $G2B_PASSWORD\n"
+"  --key-pass-file FILE  key password (one line), else $G2B_KEY_PASSWORD\n"
 "      (needed only for g2b key files and encrypted PEM keys)\n"
 "  --key FILE            g2b key file, or a PEM P-256 private key\n"
 "  Options may also be written --name=VALUE.\n"
@@ -2898,6 +2904,23 @@ done:
 /* ------------------------------------------------------------------ */
 /* The audit-chain check. */
 
+/* The first line of libpq's last error message. */
+static const char *
+pg_err(PGconn *conn)
+{
+	static char	 buf[512];
+	const char	*m;
+	size_t		 n;
+
+	m = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+	n = strcspn(m, "\n");
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, m, n);
+	buf[n] = '\0';
+	return (buf);
+}
+
 static int
 pg_cmd(PGconn *conn, const char *sql)
 {
@@ -2906,7 +2929,7 @@ pg_cmd(PGconn *conn, const char *sql)
 
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		errmsg("chain-check: %s: %s", sql, PQerrorMessage(conn));
+		errmsg("chain-check: %s: %s", sql, pg_err(conn));
 		rc = -1;
 	}
 	PQclear(res);
@@ -2954,7 +2977,7 @@ cur_next(struct cursor *c)
 	strbuf_cleanup(&sql);
 	if (PQresultStatus(c->res) != PGRES_TUPLES_OK) {
 		errmsg("chain-check: FETCH %s: %s", c->name,
-		    PQerrorMessage(c->conn));
+		    pg_err(c->conn));
 		PQclear(c->res);
 		c->res = NULL;
 		c->done = 1;
@@ -3068,7 +3091,7 @@ chain_heads(PGconn *conn, struct chk *ck, int64_t seq[BIDFMT_LANES],
 	    "FROM bidding.chain_head ORDER BY lane", 0, NULL, NULL, NULL, NULL,
 	    1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		errmsg("chain-check: chain_head: %s", PQerrorMessage(conn));
+		errmsg("chain-check: chain_head: %s", pg_err(conn));
 		PQclear(res);
 		return (-1);
 	}
@@ -3151,9 +3174,12 @@ chain_lanes(PGconn *conn, struct chk *ck)
 			    ls->last_seq, ls->last_seq + 1);
 		if (prev == NULL || plen != BIDFMT_HASH_LEN ||
 		    memcmp(prev, ls->last_hash, BIDFMT_HASH_LEN) != 0) {
-			if (ls->last_seq == 0)
+			if (ls->last_seq == 0 && seq == 1)
 				problem(ck, l, seq, bid, "prev_hash is not 32 "
 				    "zero bytes (first entry of the lane)");
+			else if (ls->last_seq == 0)
+				problem(ck, l, seq, bid, "prev_hash links to no "
+				    "entry (none before it in the lane)");
 			else
 				problem(ck, l, seq, bid, "prev_hash is not the "
 				    "hash of seq %" PRId64, ls->last_seq);
@@ -3395,8 +3421,7 @@ cmd_chain_check(const struct opts *o)
 	memset(hseq, 0, sizeof(hseq));
 	conn = PQconnectdb(o->db);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-		errmsg("chain-check: cannot connect: %s",
-		    conn != NULL ? PQerrorMessage(conn) : "out of memory");
+		errmsg("chain-check: cannot connect: %s", pg_err(conn));
 		PQfinish(conn);
 		return (EXIT_FAIL);
 	}

@@ -76,14 +76,14 @@ CREATE UNIQUE INDEX bid_live ON bidding.bid (notice_id, org_id)
 CREATE INDEX bid_org ON bidding.bid (org_id, received_at DESC);
 CREATE INDEX bid_notice ON bidding.bid (notice_id, status);
 
--- The hash-chained bid log: BIDFMT_LANES (8) independent chains, each a
+-- The hash-chained bid log: BIDFMT_LANES (64) independent chains, each a
 -- complete chain from its genesis (bidfmt.h, format 5).
 CREATE TABLE bidding.chain_head (
-	lane		int PRIMARY KEY CHECK (lane BETWEEN 0 AND 7),
+	lane		int PRIMARY KEY CHECK (lane BETWEEN 0 AND 63),
 	seq		bigint NOT NULL DEFAULT 0,
 	hash		bytea NOT NULL DEFAULT '\x0000000000000000000000000000000000000000000000000000000000000000'
 );
-INSERT INTO bidding.chain_head (lane) SELECT generate_series(0, 7);
+INSERT INTO bidding.chain_head (lane) SELECT generate_series(0, 63);
 
 CREATE TABLE bidding.bid_chain (
 	lane		int NOT NULL,
@@ -108,12 +108,12 @@ LANGUAGE sql IMMUTABLE AS $$
 	    int4send(length(b.signature)) || b.signature)
 $$;
 
--- Append an entry for bid b to its lane (first byte of the bid hash mod 8).
+-- Append an entry for bid b to its lane (first byte of the bid hash mod 64).
 -- The head row lock serialises appends within one lane only.
 CREATE FUNCTION bidding.chain_append(b bidding.bid, p_kind text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-	v_lane int := get_byte(b.bid_hash, 0) % 8;
+	v_lane int := get_byte(b.bid_hash, 0) % 64;
 	v_row bytea := bidding.bid_row_hash(b);
 	h bidding.chain_head;
 	v_hash bytea;

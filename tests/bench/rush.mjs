@@ -246,6 +246,11 @@ async function main() {
 		console.log(`  RATIO bids/s : pgbench -N tps = ${(bps / tps).toFixed(2)} (target >= 0.5); p99 ${pct(lat, 0.99).toFixed(1)} ms (target < 100)`);
 		console.log(`  receipts held ${chk.held}, each matching exactly one stored bid: ${chk.matched}; bids stored ${chk.stored}; without a chain entry ${chk.unchained}; without an audit row ${chk.unaudited}`);
 		console.log(`  ${chain}`);
+		if (process.env.BENCH_HOLD) {
+			writeFileSync(path.join(W, 'hold.json'), JSON.stringify({ base: srv.base, db, notice: n2, sup, bodies: bodies2 }));
+			console.log(`holding: ${srv.base} ${db}`);
+			await sleep(Number(process.env.BENCH_HOLD) * 1000);
+		}
 		let fail = bad.length > 0 || chk.matched !== chk.held || chk.stored !== chk.held ||
 			chk.unchained || chk.unaudited || !chain.startsWith('chain ok');
 

@@ -1242,14 +1242,14 @@ test_lane(void **state)
 	memset(h, 0xff, sizeof(h));
 	for (v = 0; v < 256; v++) {
 		h[0] = (unsigned char)v;
-		assert_int_equal(bidfmt_lane(h), v % 8);
+		assert_int_equal(bidfmt_lane(h), v % BIDFMT_LANES);
 	}
 	/* Only the first byte counts. */
 	memset(h, 0, sizeof(h));
 	h[1] = 7;
 	assert_int_equal(bidfmt_lane(h), 0);
 	assert_int_equal(bidfmt_unhex(CANON_SHA256, h), 0);
-	assert_int_equal(bidfmt_lane(h), 0xe2 % 8);
+	assert_int_equal(bidfmt_lane(h), 0xe2 % BIDFMT_LANES);
 	assert_int_equal(bidfmt_lane(NULL), -1);
 }
 
