@@ -80,18 +80,6 @@ static const struct g2b_route route_lift =
 #define SEOUL_MIN(col) \
     "to_char(" col " AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI')"
 
-static void
-won_fmt(struct tmpl_vars *v, const char *var, const char *digits)
-{
-	char	buf[40];
-
-	if (digits == NULL || *digits == '\0') {
-		tmpl_set(v, var, "");
-		return;
-	}
-	notice_format_won(strtoll(digits, NULL, 10), buf, sizeof(buf));
-	tmpl_set(v, var, buf);
-}
 
 static void
 rate_fmt(struct tmpl_vars *v, const char *var, const char *milli)
@@ -694,7 +682,7 @@ bd_opening(struct g2b_ctx *ctx)
 
 		row = tmpl_row(v, "prices");
 		tmpl_setf(row, "n", "%d", k);
-		won_fmt(row, "amount", p);
+		notice_won_var(row, "amount", p);
 		tmpl_set(row, "count", c);
 		/* chosen is "a,b,c,d": mark the four averaged numbers. */
 		snprintf(pat, sizeof(pat), ",%d,", k);
@@ -711,9 +699,9 @@ bd_opening(struct g2b_ctx *ctx)
 	kore_free(prices);
 	kore_free(counts);
 	tmpl_set(v, "chosen_list", chosen);
-	won_fmt(v, "planned", g2b_val(ctx, 0, 3));
+	notice_won_var(v, "planned", g2b_val(ctx, 0, 3));
 	rate_fmt(v, "floor_rate", g2b_val(ctx, 0, 4));
-	won_fmt(v, "floor_amount", g2b_val(ctx, 0, 5));
+	notice_won_var(v, "floor_amount", g2b_val(ctx, 0, 5));
 	tmpl_set(v, "lot_seed", g2b_val(ctx, 0, 6));
 	tmpl_set(v, "n_bids", g2b_val(ctx, 0, 7));
 	tmpl_set(v, "n_ranked", g2b_val(ctx, 0, 8));
@@ -725,7 +713,7 @@ bd_opening(struct g2b_ctx *ctx)
 		a = strrchr(cs, ' ');
 		if (a != NULL) {
 			*a++ = '\0';
-			won_fmt(v, "contract_amount", a);
+			notice_won_var(v, "contract_amount", a);
 			s2 = strchr(cs, ' ');
 			if (s2 != NULL) {
 				*s2++ = '\0';
@@ -764,7 +752,7 @@ bd_results(struct g2b_ctx *ctx)
 		tmpl_set(row, "rank", g2b_val(ctx, i, 0));
 		tmpl_set(row, "company", g2b_val(ctx, i, 1));
 		tmpl_set(row, "bizno", g2b_val(ctx, i, 2));
-		won_fmt(row, "amount", g2b_val(ctx, i, 3));
+		notice_won_var(row, "amount", g2b_val(ctx, i, 3));
 		rate_fmt(row, "ratio", g2b_val(ctx, i, 4));
 		tmpl_set(row, "picks", g2b_val(ctx, i, 5));
 		if (*g2b_val(ctx, i, 8) != '\0')
@@ -828,7 +816,7 @@ contracts_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "title", g2b_val(ctx, i, 3));
 		tmpl_set(row, "agency", g2b_val(ctx, i, 4));
 		tmpl_set(row, "supplier", g2b_val(ctx, i, 5));
-		won_fmt(row, "amount", g2b_val(ctx, i, 6));
+		notice_won_var(row, "amount", g2b_val(ctx, i, 6));
 		tmpl_set(row, "at", g2b_val(ctx, i, 7));
 		g2b_label(ctx, row, "state", "contract.state",
 		    g2b_val(ctx, i, 8));

@@ -3,9 +3,11 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "noticeform.h"
+#include "tmpl.h"
 #include "validate.h"
 
 static const char *const families[] = {
@@ -253,4 +255,17 @@ notice_check(const struct notice_input *in, struct notice_checked *c)
 	if (c->nitems == 0)
 		err(c, "items", "err.items_required");
 	return (c->nerrors == 0);
+}
+
+void
+notice_won_var(struct tmpl_vars *v, const char *var, const char *digits)
+{
+	char	buf[40];
+
+	if (digits == NULL || *digits == '\0') {
+		tmpl_set(v, var, "");
+		return;
+	}
+	notice_format_won(strtoll(digits, NULL, 10), buf, sizeof(buf));
+	tmpl_set(v, var, buf);
 }

@@ -66,4 +66,8 @@ int	notice_datetime(const char *, char out[17]);
 /* Format won with thousands separators: 1234567 -> "1,234,567". */
 void	notice_format_won(int64_t, char *, size_t);
 
+/* Set var in v to the won amount in digits, formatted ("" if empty). */
+struct tmpl_vars;
+void	notice_won_var(struct tmpl_vars *, const char *, const char *);
+
 #endif

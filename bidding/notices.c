@@ -105,18 +105,6 @@ static const char *const sorts[] = { "new", "close", "amount", NULL };
 #define SEOUL(col) \
     "to_char(" col " AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI')"
 
-static void
-won(struct tmpl_vars *v, const char *var, const char *digits)
-{
-	char	buf[40];
-
-	if (digits == NULL || *digits == '\0') {
-		tmpl_set(v, var, "");
-		return;
-	}
-	notice_format_won(strtoll(digits, NULL, 10), buf, sizeof(buf));
-	tmpl_set(v, var, buf);
-}
 
 /* ---------------------------------------------------------------- list */
 
@@ -254,7 +242,7 @@ list_loaded(struct g2b_ctx *ctx)
 		tmpl_set(row, "title", g2b_val(ctx, i, 3));
 		g2b_label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
 		tmpl_set(row, "agency", g2b_val(ctx, i, 5));
-		won(row, "base", g2b_val(ctx, i, 6));
+		notice_won_var(row, "base", g2b_val(ctx, i, 6));
 		tmpl_set(row, "close", g2b_val(ctx, i, 7));
 		tmpl_set(row, "phase", g2b_val(ctx, i, 8));
 		g2b_label(ctx, row, "phase_label", "phase", g2b_val(ctx, i, 8));
@@ -353,8 +341,8 @@ detail_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "n_title", g2b_val(ctx, 0, 4));
 	g2b_label(ctx, v, "n_family", "family", g2b_val(ctx, 0, 5));
 	tmpl_set(v, "n_agency", g2b_val(ctx, 0, 6));
-	won(v, "n_base", g2b_val(ctx, 0, 7));
-	won(v, "n_budget", g2b_val(ctx, 0, 8));
+	notice_won_var(v, "n_base", g2b_val(ctx, 0, 7));
+	notice_won_var(v, "n_budget", g2b_val(ctx, 0, 8));
 	g2b_label(ctx, v, "n_contract", "contract", g2b_val(ctx, 0, 9));
 	g2b_label(ctx, v, "n_award", "award", g2b_val(ctx, 0, 10));
 	tmpl_set(v, "n_range", g2b_val(ctx, 0, 11));
@@ -1068,7 +1056,7 @@ publish_loaded(struct g2b_ctx *ctx)
 	if (strcmp(g2b_val(ctx, 0, 4), "t") != 0)
 		return (g2b_error(ctx, 403));
 	tmpl_set(ctx->vars, "n_title", g2b_val(ctx, 0, 1));
-	won(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
+	notice_won_var(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
 	return (publish_page(ctx, 200));
 }
 
@@ -1123,7 +1111,7 @@ publish_draft(struct g2b_ctx *ctx)
 	if (strcmp(g2b_val(ctx, 0, 4), "t") != 0)
 		return (g2b_error(ctx, 403));
 	tmpl_set(ctx->vars, "n_title", g2b_val(ctx, 0, 1));
-	won(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
+	notice_won_var(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
 	if (strcmp(g2b_val(ctx, 0, 5), "t") != 0)
 		g2b_field_error(ctx, "passphrase", "err.too_late");
 	if (ctx->invalid) {
@@ -1230,7 +1218,7 @@ mine_loaded(struct g2b_ctx *ctx)
 		g2b_label(ctx, row, "status", "nstatus", g2b_val(ctx, i, 2));
 		tmpl_set(row, "title", g2b_val(ctx, i, 3));
 		g2b_label(ctx, row, "family", "family", g2b_val(ctx, i, 4));
-		won(row, "base", g2b_val(ctx, i, 5));
+		notice_won_var(row, "base", g2b_val(ctx, i, 5));
 		tmpl_set(row, "close", g2b_val(ctx, i, 6));
 		tmpl_set(row, "updated", g2b_val(ctx, i, 7));
 	}
