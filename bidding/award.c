@@ -613,6 +613,10 @@ bd_state(struct g2b_ctx *ctx)
 		tmpl_set(v, "outcome", g2b_val(ctx, 0, 0));
 		g2b_label(ctx, v, "outcome_label", "outcome",
 		    g2b_val(ctx, 0, 0));
+		/* After the opening the title's pill says how it ended. */
+		tmpl_set(v, "n_phase", g2b_val(ctx, 0, 0));
+		g2b_label(ctx, v, "n_phase_label", "outcome",
+		    g2b_val(ctx, 0, 0));
 	}
 	if (!strcmp(g2b_val(ctx, 0, 4), "published") && !opened) {
 		if (supplier && !strcmp(g2b_val(ctx, 0, 5), "t"))
@@ -647,7 +651,7 @@ bd_state(struct g2b_ctx *ctx)
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, bd_opening,
 	    "SELECT array_to_string(p.prices, ','), "
-	    "array_to_string(p.counts, ','), array_to_string(p.chosen, ','), "
+	    "array_to_string(p.counts, ','), array_to_string(p.chosen, ', '), "
 	    "p.planned, coalesce(p.floor_rate_milli::text, ''), "
 	    "p.floor_amount, encode(p.lot_seed, 'hex'), p.bids, p.ranked, "
 	    SEOUL_MIN("p.opened_at") ", u.name, "
@@ -687,9 +691,17 @@ bd_opening(struct g2b_ctx *ctx)
 		/* chosen is "a,b,c,d": mark the four averaged numbers. */
 		snprintf(pat, sizeof(pat), ",%d,", k);
 		{
-			char wrap[64];
+			char		 wrap[64];
+			const char	*q;
+			size_t		 w = 0;
 
-			snprintf(wrap, sizeof(wrap), ",%s,", chosen);
+			/* chosen reads "a, b, c, d": match ",n," without spaces. */
+			wrap[w++] = ',';
+			for (q = chosen; *q != '\0' && w < sizeof(wrap) - 2; q++)
+				if (*q != ' ')
+					wrap[w++] = *q;
+			wrap[w++] = ',';
+			wrap[w] = '\0';
 			if (strstr(wrap, pat) != NULL)
 				tmpl_set(row, "chosen", "1");
 		}
@@ -743,6 +755,7 @@ static int
 bd_results(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*row;
+	char			 biz[16];
 	int			 i;
 
 	if (ctx->db_error)
@@ -751,7 +764,8 @@ bd_results(struct g2b_ctx *ctx)
 		row = tmpl_row(ctx->vars, "results");
 		tmpl_set(row, "rank", g2b_val(ctx, i, 0));
 		tmpl_set(row, "company", g2b_val(ctx, i, 1));
-		tmpl_set(row, "bizno", g2b_val(ctx, i, 2));
+		bizno_format(g2b_val(ctx, i, 2), biz);
+		tmpl_set(row, "bizno", biz);
 		notice_won_var(row, "amount", g2b_val(ctx, i, 3));
 		rate_fmt(row, "ratio", g2b_val(ctx, i, 4));
 		tmpl_set(row, "picks", g2b_val(ctx, i, 5));

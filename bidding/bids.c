@@ -715,6 +715,7 @@ bidform_loaded(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*v = ctx->vars;
 	const char		*vals[1];
+	char			 biz[16];
 	int			 i;
 
 	if (ctx->db_error)
@@ -729,6 +730,8 @@ bidform_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "pubkey", g2b_val(ctx, 0, 4));
 	tmpl_set(v, "n_close", g2b_val(ctx, 0, 5));
 	tmpl_set(v, "bizno", g2b_val(ctx, 0, 7));
+	bizno_format(g2b_val(ctx, 0, 7), biz);
+	tmpl_set(v, "bizno_fmt", biz);
 	if (strcmp(g2b_val(ctx, 0, 6), "open") != 0) {
 		tmpl_set(v, "not_open", "1");
 		g2b_label(ctx, v, "phase_label", "phase", g2b_val(ctx, 0, 6));
@@ -994,7 +997,8 @@ mybids_get(struct g2b_ctx *ctx)
 	    "to_char(b.received_at AT TIME ZONE 'Asia/Seoul', "
 	    "'YYYY-MM-DD HH24:MI:SS'), b.status, "
 	    "b.status = 'live' AND now() < v.bid_close, "
-	    "coalesce(r.rank::text, ''), coalesce(r.amount::text, '') "
+	    "CASE WHEN n.outcome = 'failed' THEN '' ELSE "
+	    "coalesce(r.rank::text, '') END, coalesce(r.amount::text, '') "
 	    "FROM bidding.bid b JOIN bidding.notice n ON n.id = b.notice_id "
 	    "JOIN bidding.notice_version v ON v.notice_id = n.id "
 	    "AND v.ord = n.cur_ord LEFT JOIN bidding.bid_result r "
@@ -1110,7 +1114,8 @@ receipt_loaded(struct g2b_ctx *ctx)
 	tmpl_set(v, "receipt_no", g2b_val(ctx, 0, 0));
 	tmpl_set(v, "notice_no", g2b_val(ctx, 0, 1));
 	tmpl_setf(v, "ord", "%02d", atoi(g2b_val(ctx, 0, 2)));
-	tmpl_set(v, "bizno", g2b_val(ctx, 0, 3));
+	bizno_format(g2b_val(ctx, 0, 3), disp);
+	tmpl_set(v, "bizno", disp);
 	tmpl_set(v, "hash", g2b_val(ctx, 0, 4));
 	tmpl_set(v, "state", g2b_val(ctx, 0, 6));
 	g2b_label(ctx, v, "state_label", "bid.state", g2b_val(ctx, 0, 6));

@@ -250,10 +250,18 @@ done:
 	}
 	wipe_str(&o->passphrase);
 	if (rc == -1) {
+		/* Nothing opened may outlive a failed opening. */
 		OPENSSL_cleanse(o->prices, sizeof(o->prices));
+		OPENSSL_cleanse(o->counts, sizeof(o->counts));
+		OPENSSL_cleanse(o->chosen, sizeof(o->chosen));
+		OPENSSL_cleanse(o->seed, sizeof(o->seed));
+		o->planned = o->floor_amount = 0;
+		o->ranked = 0;
 		for (i = 0; i < o->nbids; i++) {
 			o->bids[i].amount = 0;
 			o->bids[i].picks[0] = o->bids[i].picks[1] = 0;
+			o->bids[i].ratio = 0;
+			OPENSSL_cleanse(&o->bids[i].e, sizeof(o->bids[i].e));
 		}
 	}
 	return (rc);
