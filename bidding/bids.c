@@ -55,6 +55,7 @@ static int	bidform_loaded(struct g2b_ctx *);
 static int	bidform_certs(struct g2b_ctx *);
 static int	bid_post(struct g2b_ctx *);
 static int	bid_cert_loaded(struct g2b_ctx *);
+static int	bid_verify_submit(struct g2b_ctx *);
 static int	bid_submitted(struct g2b_ctx *);
 static int	withdraw_post(struct g2b_ctx *);
 static int	withdraw_done(struct g2b_ctx *);
@@ -86,6 +87,7 @@ static const struct g2b_route route_receipt =
 #define CERT_DAYS	365
 #define SPKI_MAX	1024
 #define ENVELOPE_MAX	4096	/* a sealed bid is ~450 bytes */
+#define CERT_PEM_MAX	4096	/* a supplier certificate is ~900 bytes */
 
 /* The portal's keys, loaded in the parent before the workers fork. */
 static struct {
@@ -377,35 +379,19 @@ cert_verified(const char *pem)
 {
 	struct cert_entry	*e;
 	unsigned char		 h[32];
-	char			 serial[CA_SERIAL_HEX_MAX + 1];
 	time_t			 now = time(NULL);
-	X509			*x = NULL;
-	BIO			*bio;
-	struct tm		 tm;
 
 	SHA256((const unsigned char *)pem, strlen(pem), h);
 	e = &cert_cache[(h[0] | h[1] << 8) % CERT_CACHE];
-	if (e->pub != NULL && memcmp(e->hash, h, sizeof(h)) == 0)
-		return ((now >= e->not_before && now <= e->not_after) ?
-		    e->pub : NULL);
-	if (ca_verify(auth.ca_cert_pem, pem, now, NULL, 0, serial) == -1)
-		return (NULL);
-	if ((bio = seal_pem_bio(pem)) == NULL)
-		return (NULL);
-	x = PEM_read_bio_X509(bio, NULL, seal_no_pass_cb, NULL);
-	BIO_free(bio);
-	if (x == NULL)
-		return (NULL);
-	EVP_PKEY_free(e->pub);
-	e->pub = NULL;
-	if (ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) == 1)
-		e->not_before = timegm(&tm);
-	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
-		e->not_after = timegm(&tm);
-	e->pub = X509_get_pubkey(x);
-	memcpy(e->hash, h, sizeof(h));
-	X509_free(x);
-	return (e->pub);
+	if (e->pub == NULL || memcmp(e->hash, h, sizeof(h)) != 0) {
+		EVP_PKEY_free(e->pub);
+		e->pub = NULL;
+		if (ca_verify_loaded(auth.ca, pem, now, &e->pub,
+		    &e->not_before, &e->not_after) == -1)
+			return (NULL);
+		memcpy(e->hash, h, sizeof(h));
+	}
+	return ((now >= e->not_before && now <= e->not_after) ? e->pub : NULL);
 }
 
 /* --------------------------------------------------------------- csrf */
@@ -743,7 +729,7 @@ bidform_loaded(struct g2b_ctx *ctx)
 	vals[0] = ctx->user.id;
 	return (g2b_query(ctx, bidform_certs,
 	    "SELECT serial, to_char(not_after AT TIME ZONE 'Asia/Seoul', "
-	    "'YYYY-MM-DD') FROM bidding.cert WHERE user_id = $1 AND "
+	    "'YYYY-MM-DD'), cert_pem FROM bidding.cert WHERE user_id = $1 AND "
 	    "revoked_at IS NULL AND now() BETWEEN not_before AND not_after "
 	    "ORDER BY issued_at DESC", 1, vals));
 }
@@ -760,6 +746,7 @@ bidform_certs(struct g2b_ctx *ctx)
 		row = tmpl_row(ctx->vars, "certs");
 		tmpl_set(row, "serial", g2b_val(ctx, i, 0));
 		tmpl_set(row, "not_after", g2b_val(ctx, i, 1));
+		tmpl_set(row, "pem", g2b_val(ctx, i, 2));
 	}
 	if (g2b_rows(ctx) == 0)
 		tmpl_set(ctx->vars, "no_cert", "1");
@@ -788,7 +775,7 @@ static int
 bid_post(struct g2b_ctx *ctx)
 {
 	struct bid_post_data	*d;
-	const char		*canon, *sealed, *sig, *vals[2];
+	const char		*canon, *sealed, *sig, *cert, *vals[2];
 	unsigned char		*env = NULL;
 	size_t			 envlen;
 	char			 id[24], hex[BIDFMT_HEX_LEN + 1], *h;
@@ -827,38 +814,51 @@ bid_post(struct g2b_ctx *ctx)
 	kore_free(h);
 	free(env);
 	g2b_keep(ctx, 2, id);
+	/* The signer's certificate travels with the bid, like CMS. */
+	if ((cert = g2b_post(ctx, "certificate")) != NULL) {
+		if (strlen(cert) > CERT_PEM_MAX)
+			return (bid_error(ctx, 400, "cert_unknown"));
+		g2b_keep(ctx, 3, cert);
+		return (bid_verify_submit(ctx));
+	}
 	vals[0] = d->bid.cert_serial;
 	vals[1] = ctx->user.id;
 	return (g2b_query(ctx, bid_cert_loaded,
-	    "SELECT c.id, c.cert_pem, o.bizno, c.revoked_at IS NOT NULL "
-	    "FROM bidding.cert c JOIN portal.org o ON o.id = c.org_id "
-	    "WHERE c.serial = $1 AND c.user_id = $2", 2, vals));
+	    "SELECT cert_pem FROM bidding.cert WHERE serial = $1 AND "
+	    "user_id = $2", 2, vals));
 }
 
+/* The certificate stored for the serial the bid names (older clients). */
 static int
 bid_cert_loaded(struct g2b_ctx *ctx)
 {
-	struct bid_post_data	*d = ctx->ptr;
-	const char		*vals[9];
-	EVP_PKEY		*pub;
-	char			 ord[16], *h;
-	char			 hbuf[BIDFMT_HEX_LEN + 3];
-
 	if (ctx->db_error)
 		return (bid_error(ctx, 503, "unavailable"));
 	if (g2b_rows(ctx) != 1)
 		return (bid_error(ctx, 403, "cert_unknown"));
-	if (!strcmp(g2b_val(ctx, 0, 3), "t"))
-		return (bid_error(ctx, 403, "cert_revoked"));
-	if (strcmp(g2b_val(ctx, 0, 2), d->bid.bizno) != 0)
-		return (bid_error(ctx, 400, "bizno"));
-	if ((pub = cert_verified(g2b_val(ctx, 0, 1))) == NULL)
+	g2b_keep(ctx, 3, g2b_val(ctx, 0, 0));
+	return (bid_verify_submit(ctx));
+}
+
+/*
+ * The certificate (ctx->s[3]) chains to the portal CA and is valid now,
+ * and the signature verifies with its key: then one transaction checks the
+ * certificate is the caller's and unrevoked, and stores the bid.
+ */
+static int
+bid_verify_submit(struct g2b_ctx *ctx)
+{
+	struct bid_post_data	*d = ctx->ptr;
+	const char		*vals[11];
+	EVP_PKEY		*pub;
+	char			 ord[16], *h;
+	char			 hbuf[BIDFMT_HEX_LEN + 3];
+
+	if ((pub = cert_verified(ctx->s[3])) == NULL)
 		return (bid_error(ctx, 403, "cert_invalid"));
 	if (ca_verify_signature_key(pub, (const unsigned char *)ctx->s[0],
 	    strlen(ctx->s[0]), d->sig, d->siglen) == -1)
 		return (bid_error(ctx, 400, "signature"));
-
-	g2b_keep(ctx, 3, g2b_val(ctx, 0, 0));
 	h = bytea_hex(d->sig, d->siglen);
 	g2b_keep(ctx, 4, h);
 	kore_free(h);
@@ -868,16 +868,18 @@ bid_cert_loaded(struct g2b_ctx *ctx)
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[2];
 	vals[2] = ord;
-	vals[3] = ctx->s[3];
-	vals[4] = ctx->s[0];
-	vals[5] = ctx->s[1];
-	vals[6] = ctx->s[4];
-	vals[7] = ctx->s[5];
-	vals[8] = ctx->ip;
+	vals[3] = d->bid.bizno;
+	vals[4] = d->bid.cert_serial;
+	vals[5] = ctx->s[3];
+	vals[6] = ctx->s[0];
+	vals[7] = ctx->s[1];
+	vals[8] = ctx->s[4];
+	vals[9] = ctx->s[5];
+	vals[10] = ctx->ip;
 	return (g2b_query(ctx, bid_submitted,
 	    "SELECT status, bid_id, receipt_no, received FROM "
-	    "bidding.bid_submit($1, $2, $3, $4, $5, $6::bytea, $7::bytea, "
-	    "$8::bytea, $9)", 9, vals));
+	    "bidding.bid_submit($1, $2, $3, $4, $5, $6, $7, $8::bytea, "
+	    "$9::bytea, $10::bytea, $11)", 11, vals));
 }
 
 static int
@@ -898,6 +900,8 @@ bid_submitted(struct g2b_ctx *ctx)
 			return (bid_error(ctx, 404, st));
 		if (!strcmp(st, "conflict") || !strcmp(st, "live_exists"))
 			return (bid_error(ctx, 409, st));
+		if (!strcmp(st, "bizno"))
+			return (bid_error(ctx, 400, st));
 		return (bid_error(ctx, 403, st));
 	}
 	snprintf(ord, sizeof(ord), "%d", d->bid.order);

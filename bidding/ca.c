@@ -43,6 +43,7 @@
 struct ca {
 	X509		*cert;
 	EVP_PKEY	*key;
+	X509_STORE	*store;		/* the CA as the only trust anchor */
 };
 
 static X509	*cert_load(const char *);
@@ -416,6 +417,13 @@ ca_load(const char *cert_pem, const char *key_enc_pem,
 		goto cleanup;
 	if ((ca = calloc(1, sizeof(*ca))) == NULL)
 		goto cleanup;
+	if ((ca->store = X509_STORE_new()) == NULL ||
+	    !X509_STORE_add_cert(ca->store, cert)) {
+		X509_STORE_free(ca->store);
+		free(ca);
+		ca = NULL;
+		goto cleanup;
+	}
 	ca->cert = cert;
 	ca->key = key;
 	cert = NULL;
@@ -438,6 +446,7 @@ ca_free(struct ca *ca)
 		return;
 	EVP_PKEY_free(ca->key);
 	X509_free(ca->cert);
+	X509_STORE_free(ca->store);
 	free(ca);
 }
 
@@ -580,6 +589,55 @@ cleanup:
 	X509_STORE_free(store);
 	X509_free(cert);
 	X509_free(cacert);
+	if (rc == -1)
+		ERR_clear_error();
+	return (rc);
+}
+
+int
+ca_verify_loaded(const struct ca *ca, const char *cert_pem, time_t at,
+    EVP_PKEY **pub, time_t *not_before, time_t *not_after)
+{
+	X509		*cert = NULL;
+	X509_STORE_CTX	*ctx = NULL;
+	X509_VERIFY_PARAM *param;
+	struct tm	 tm;
+	int		 rc = -1;
+
+	if (pub != NULL)
+		*pub = NULL;
+	if (ca == NULL || (cert = cert_load(cert_pem)) == NULL)
+		goto cleanup;
+	if (X509_check_ca(cert) != 0 || !p256_ok(X509_get0_pubkey(cert)))
+		goto cleanup;
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, ca->store, cert, NULL))
+		goto cleanup;
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, at);
+	X509_VERIFY_PARAM_set_depth(param, 0);
+	if (!X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT) ||
+	    !X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SMIME_SIGN))
+		goto cleanup;
+	if (X509_verify_cert(ctx) != 1)
+		goto cleanup;
+	if (not_before != NULL) {
+		if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &tm) != 1)
+			goto cleanup;
+		*not_before = timegm(&tm);
+	}
+	if (not_after != NULL) {
+		if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1)
+			goto cleanup;
+		*not_after = timegm(&tm);
+	}
+	if (pub != NULL && (*pub = X509_get_pubkey(cert)) == NULL)
+		goto cleanup;
+	rc = 0;
+
+cleanup:
+	X509_STORE_CTX_free(ctx);
+	X509_free(cert);
 	if (rc == -1)
 		ERR_clear_error();
 	return (rc);

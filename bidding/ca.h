@@ -154,6 +154,15 @@ int	ca_verify(const char *ca_cert_pem, const char *cert_pem, time_t at,
 	    char serial_hex[CA_SERIAL_HEX_MAX + 1]);
 
 /*
+ * ca_verify for the CA loaded in ca (its self-signature was checked by
+ * ca_load, so not again), with a trust store built once: the server's
+ * per-bid check. Optionally returns the certificate's public key (for
+ * EVP_PKEY_free) and validity period. 0 or -1.
+ */
+int	ca_verify_loaded(const struct ca *ca, const char *cert_pem, time_t at,
+	    EVP_PKEY **pub, time_t *not_before, time_t *not_after);
+
+/*
  * The public key of a certificate as SubjectPublicKeyInfo PEM
  * ("BEGIN PUBLIC KEY") into *spki_pem. Does not verify anything.
  */

@@ -368,7 +368,7 @@ static int	 bid_make(const struct bidreq *, EVP_PKEY *,
 		    struct bidmade *);
 static void	 bid_made_cleanup(struct bidmade *);
 static void	 bid_form(struct strbuf *, const char *,
-		    const struct bidmade *);
+		    const struct bidmade *, const char *);
 static int	 bidinfo_get(struct http *, int64_t, struct bidinfo *);
 static void	 bidinfo_cleanup(struct bidinfo *);
 static EVP_PKEY	*receipt_key_get(struct http *, const char *);
@@ -2056,15 +2056,21 @@ bid_made_cleanup(struct bidmade *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* The form fields of a bid; csrf first if given. */
+/*
+ * The form fields of a bid; csrf first if given. The signer's certificate
+ * goes with it (as in CMS signed data), which spares the server a lookup.
+ */
 static void
-bid_form(struct strbuf *sb, const char *csrf, const struct bidmade *m)
+bid_form(struct strbuf *sb, const char *csrf, const struct bidmade *m,
+    const char *cert_pem)
 {
 	if (csrf != NULL)
 		form_add(sb, "csrf", csrf, strlen(csrf));
 	form_add(sb, "canonical", m->canon, m->canonlen);
 	form_add(sb, "sealed", m->sealed_b64, strlen(m->sealed_b64));
 	form_add(sb, "signature", m->sig_b64, strlen(m->sig_b64));
+	if (cert_pem != NULL)
+		form_add(sb, "certificate", cert_pem, strlen(cert_pem));
 }
 
 static int
@@ -2564,7 +2570,7 @@ cmd_bid(const struct opts *o)
 	secret_free(pass);
 	pass = NULL;
 
-	bid_form(&body, h.csrf, &m);
+	bid_form(&body, h.csrf, &m, ci.pem);
 	strbuf_appendf(&path, "/notices/%" PRId64 "/bid", notice);
 	if (http_do(&h, path.data, body.data, body.len, "application/json",
 	    &r) == -1)
@@ -2721,7 +2727,7 @@ cmd_prepare_bid(const struct opts *o)
 		if (bid_make(&q, key, &m) == -1)
 			goto done;
 		strbuf_reset(&line);
-		bid_form(&line, NULL, &m);
+		bid_form(&line, NULL, &m, ci.pem);
 		strbuf_append(&line, "\n", 1);
 		bid_made_cleanup(&m);
 		if (fd_write_all(fd, line.data, line.len) == -1) {

@@ -212,30 +212,49 @@ BEGIN
 	status := 'ok';
 END $$;
 
--- Submit a sealed, signed bid whose signature and certificate the caller
--- has verified. One transaction: checks, the row, the chain entry, the
--- audit. A repeated post of the same bid (same hash) returns the first
--- receipt. Status: 'ok', 'duplicate', 'not_found', 'not_published',
--- 'order', 'not_open', 'closed', 'not_eligible_region',
--- 'not_eligible_category', 'sanctioned', 'cert', 'live_exists',
+-- Submit a sealed, signed bid whose signature the caller has verified with
+-- the certificate p_cert_pem (chain to the portal CA checked). The
+-- certificate must be the caller's stored certificate with that serial,
+-- unrevoked and valid now; the bid must name the caller's company. One
+-- transaction: checks, the row, the chain entry, the audit. A repeated post
+-- of the same bid (same hash) returns the first receipt. Status: 'ok',
+-- 'duplicate', 'not_found', 'not_published', 'order', 'not_open', 'closed',
+-- 'not_eligible_region', 'not_eligible_category', 'sanctioned',
+-- 'cert_unknown', 'cert_revoked', 'cert_invalid', 'bizno', 'live_exists',
 -- 'not_supplier', 'conflict'.
 CREATE FUNCTION bidding.bid_submit(p_user bigint, p_notice bigint,
-    p_ord int, p_cert bigint, p_canonical text, p_sealed bytea,
-    p_signature bytea, p_hash bytea, p_ip inet,
+    p_ord int, p_bizno text, p_serial text, p_cert_pem text,
+    p_canonical text, p_sealed bytea, p_signature bytea, p_hash bytea,
+    p_ip inet,
     OUT status text, OUT bid_id bigint, OUT receipt_no text,
     OUT received text) LANGUAGE plpgsql AS $$
 DECLARE
 	u record;
+	k bidding.cert;
 	n bidding.notice;
 	v bidding.notice_version;
 	b bidding.bid;
 	v_now timestamptz;
 BEGIN
-	SELECT x.org_id, o.region, o.status AS org_status, x.role INTO u
-	  FROM portal.users x JOIN portal.org o ON o.id = x.org_id
+	SELECT x.org_id, o.region, o.status AS org_status, x.role, o.bizno
+	  INTO u FROM portal.users x JOIN portal.org o ON o.id = x.org_id
 	 WHERE x.id = p_user AND x.active;
 	IF NOT FOUND OR u.role <> 'supplier' OR u.org_status <> 'approved' THEN
 		status := 'not_supplier';
+		RETURN;
+	END IF;
+	SELECT * INTO k FROM bidding.cert x WHERE x.serial = p_serial
+	   AND x.user_id = p_user AND x.cert_pem = p_cert_pem;
+	IF NOT FOUND THEN
+		status := 'cert_unknown';
+		RETURN;
+	END IF;
+	IF k.revoked_at IS NOT NULL THEN
+		status := 'cert_revoked';
+		RETURN;
+	END IF;
+	IF u.bizno IS DISTINCT FROM p_bizno THEN
+		status := 'bizno';
 		RETURN;
 	END IF;
 	SELECT * INTO b FROM bidding.bid x WHERE x.bid_hash = p_hash;
@@ -290,10 +309,8 @@ BEGIN
 		status := 'sanctioned';
 		RETURN;
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM bidding.cert c WHERE c.id = p_cert
-	    AND c.user_id = p_user AND c.revoked_at IS NULL
-	    AND v_now BETWEEN c.not_before AND c.not_after) THEN
-		status := 'cert';
+	IF v_now NOT BETWEEN k.not_before AND k.not_after THEN
+		status := 'cert_invalid';
 		RETURN;
 	END IF;
 	IF EXISTS (SELECT 1 FROM bidding.bid x WHERE x.notice_id = p_notice
@@ -303,7 +320,7 @@ BEGIN
 	END IF;
 	INSERT INTO bidding.bid (notice_id, ord, org_id, user_id, cert_id,
 	    canonical, sealed, signature, bid_hash, receipt_no, received_at)
-	VALUES (p_notice, p_ord, u.org_id, p_user, p_cert, p_canonical,
+	VALUES (p_notice, p_ord, u.org_id, p_user, k.id, p_canonical,
 	    p_sealed, p_signature, p_hash, 'R-' ||
 	    to_char(v_now AT TIME ZONE 'Asia/Seoul', 'YYYY') || '-' ||
 	    lpad(nextval('bidding.receipt_seq')::text, 8, '0'), v_now)

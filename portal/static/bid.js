@@ -684,7 +684,19 @@
 			if (!pass || pass.value === '')
 				return problem(pass, msg.msgKeypass);
 			return { amount: a, picks: picksParse(picks),
-			    cert: cert.value, file: file.files[0], pass: pass };
+			    cert: cert.value, file: file.files[0], pass: pass,
+			    certPem: certPem(cert) };
+		}
+
+		/*
+		 * The selected certificate's PEM, sent with the bid (as CMS
+		 * signed data carries its signer) so the server need not look
+		 * it up; "" when the page did not provide it.
+		 */
+		function certPem(sel) {
+			var o = sel.options[sel.selectedIndex];
+
+			return (o && o.getAttribute('data-pem')) || '';
 		}
 
 		/* The key file as text; it is ASCII, anything else is not it. */
@@ -702,7 +714,7 @@
 		}
 
 		async function submit() {
-			var v = collect(), pkcs8, signKey, text, out, r;
+			var v = collect(), pkcs8, signKey, text, out, r, fields;
 			var pem = byId('bid-pubkey'), action = localPath(msg.action);
 
 			if (v === null)
@@ -732,9 +744,12 @@
 				    pubkey: pem.value || pem.textContent,
 				    amount: v.amount, picks: v.picks }, signKey);
 				signKey = null;
-				r = await postForm(action, { csrf: msg.csrf || '',
+				fields = { csrf: msg.csrf || '',
 				    canonical: out.canonical, sealed: out.sealed,
-				    signature: out.signature });
+				    signature: out.signature };
+				if (v.certPem !== '')
+					fields.certificate = v.certPem;
+				r = await postForm(action, fields);
 				if (r.ok && r.json && /^[1-9][0-9]*$/.test(
 				    String(r.json.bid_id))) {
 					root.location.assign('/bids/' +

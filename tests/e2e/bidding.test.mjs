@@ -260,7 +260,7 @@ async function prepared(b, notice, { amount = 120000000, picks = [1, 2], order, 
 	const lines = r.stdout.split('\n').filter(Boolean);
 	assert.equal(lines.length, 1);
 	const body = Object.fromEntries(new URLSearchParams(lines[0]));
-	assert.deepEqual(Object.keys(body), ['canonical', 'sealed', 'signature']);
+	assert.deepEqual(Object.keys(body), ['canonical', 'sealed', 'signature', 'certificate']);
 	return body;
 }
 
@@ -471,19 +471,19 @@ const pct = (milli) => `${milli / 1000n}.${String(milli % 1000n).padStart(3, '0'
 
 // The published opening result on a notice page.
 function resultOf(html) {
-	const prices = [...html.matchAll(/<tr( class="chosen")?><td class="num">(\d+)<\/td><td class="num">([\d,]+)<\/td><td class="num">(\d+)( ✓)?<\/td><\/tr>/g)]
+	const prices = [...html.matchAll(/<tr( class="chosen")?><td class="num">(\d+)<\/td><td class="num">([\d,]+)<\/td><td class="num">(\d+)( <span aria-hidden="true">✓<\/span><span class="sr">[^<]*<\/span>)?<\/td><\/tr>/g)]
 		.map((m) => ({ n: Number(m[2]), amount: BigInt(m[3].replace(/,/g, '')), count: Number(m[4]), chosen: Boolean(m[1]) && Boolean(m[5]) }));
 	const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	const p = html.match(new RegExp(`<dt>${esc(msg('result.planned'))}</dt><dd><strong>([\\d,]+) ${msg('won')}</strong> <small>${esc(msg('result.planned_rule'))} ([\\d,]+)</small></dd>`));
+	const p = html.match(new RegExp(`<dt>${esc(msg('result.planned'))}</dt><dd><strong>([\\d,]+) ${msg('won')}</strong> <small>${esc(msg('result.planned_rule'))} ([\\d, ]+)</small></dd>`));
 	const seed = html.match(new RegExp(`<dt>${esc(msg('result.lot_seed'))}</dt><dd class="mono wrap small">([0-9a-f]*)</dd>`));
 	const floor = html.match(new RegExp(`<dt>${esc(msg('result.floor'))}</dt><dd>([\\d,]+) ${msg('won')} \\(([\\d.]+%)\\)</dd>`));
-	const rows = [...html.matchAll(/<tr><td class="num">(\d*)<\/td><td>([^<]*)<\/td><td class="nowrap">(\d{10})<\/td><td class="num">([\d,]*)<\/td><td class="num">([\d.%]*)<\/td><td>([^<]*)<\/td><td>([\s\S]*?)<\/td><td class="mono small" title="([0-9a-f]{64})">([A-Z0-9-]+)<\/td><\/tr>/g)]
+	const rows = [...html.matchAll(/<tr><td class="num">(\d*)<\/td><td>([^<]*)<\/td><td class="nowrap">(\d{3}-\d{2}-\d{5})<\/td><td class="num">([\d,]*)<\/td><td class="num">([\d.%]*)<\/td><td>([^<]*)<\/td><td>([\s\S]*?)<\/td><td class="mono small" title="([0-9a-f]{64})">([A-Z0-9-]+)<\/td><\/tr>/g)]
 		.map((m) => ({
-			rank: m[1], company: unescape(m[2]), bizno: m[3], amount: m[4], ratio: m[5], picks: m[6],
+			rank: m[1], company: unescape(m[2]), bizno: m[3].replace(/-/g, ''), amount: m[4], ratio: m[5], picks: m[6],
 			note: text(m[7]).trim(), hash: m[8], receipt: m[9], reviewBid: (m[7].match(/name="bid" value="(\d+)"/) || [])[1],
 		}));
 	return {
-		prices, rows, planned: p ? BigInt(p[1].replace(/,/g, '')) : undefined, chosen: p ? p[2].split(',').map(Number) : undefined,
+		prices, rows, planned: p ? BigInt(p[1].replace(/,/g, '')) : undefined, chosen: p ? p[2].split(', ').map(Number) : undefined,
 		seed: seed ? seed[1] : undefined, floor: floor ? { amount: BigInt(floor[1].replace(/,/g, '')), rate: floor[2] } : undefined,
 	};
 }
@@ -1065,7 +1065,16 @@ test('refused bids write nothing: another user\'s certificate, another bizno, ta
 	const good = await prepared(X, R.id, { amount: 119900000, picks: [8, 9] });
 	const otherBizno = { ...good, canonical: good.canonical.replace(`bizno:${X.bizno}`, `bizno:${Y.bizno}`) };
 	assert.notEqual(otherBizno.canonical, good.canonical);
-	assertRefused(await postBid(c, R.id, otherBizno), 400, 'bizno', 'a bid naming another bizno');
+	// Altered after signing: the signature no longer covers it.
+	assertRefused(await postBid(c, R.id, otherBizno), 400, 'signature', 'a bid naming another bizno');
+	// Without the certificate in the post the server looks it up by serial.
+	const { certificate, ...noCert } = good;
+	assert.ok(certificate.startsWith('-----BEGIN CERTIFICATE-----'));
+	assertRefused(await postBid(c, R.id, { ...noCert, canonical: otherBizno.canonical }), 400, 'signature',
+		'the same, the certificate looked up by serial');
+	// A certificate that is not the one the bid names (Y's, valid, for X's bid).
+	assertRefused(await postBid(c, R.id, { ...good, certificate: readFileSync(Y.cert, 'utf8') }), 400, 'signature',
+		"another supplier's certificate shipped with X's bid");
 	// One byte of the sealed part flipped, nothing else fixed.
 	const env = Buffer.from(good.sealed, 'base64');
 	env[env.length - 20] ^= 0x01;
