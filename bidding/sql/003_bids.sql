@@ -230,26 +230,26 @@ CREATE FUNCTION bidding.bid_submit(p_user bigint, p_notice bigint,
     OUT received text) LANGUAGE plpgsql AS $$
 DECLARE
 	u record;
-	k bidding.cert;
-	n bidding.notice;
-	v bidding.notice_version;
+	n record;
 	b bidding.bid;
 	v_now timestamptz;
 BEGIN
-	SELECT x.org_id, o.region, o.status AS org_status, x.role, o.bizno
+	-- The caller, the company and the certificate in one look-up.
+	SELECT x.org_id, o.region, o.status AS org_status, x.role, o.bizno,
+	    k.id AS cert_id, k.revoked_at, k.not_before, k.not_after
 	  INTO u FROM portal.users x JOIN portal.org o ON o.id = x.org_id
+	  LEFT JOIN bidding.cert k ON k.serial = p_serial AND k.user_id = x.id
+	   AND k.cert_pem = p_cert_pem
 	 WHERE x.id = p_user AND x.active;
 	IF NOT FOUND OR u.role <> 'supplier' OR u.org_status <> 'approved' THEN
 		status := 'not_supplier';
 		RETURN;
 	END IF;
-	SELECT * INTO k FROM bidding.cert x WHERE x.serial = p_serial
-	   AND x.user_id = p_user AND x.cert_pem = p_cert_pem;
-	IF NOT FOUND THEN
+	IF u.cert_id IS NULL THEN
 		status := 'cert_unknown';
 		RETURN;
 	END IF;
-	IF k.revoked_at IS NOT NULL THEN
+	IF u.revoked_at IS NOT NULL THEN
 		status := 'cert_revoked';
 		RETURN;
 	END IF;
@@ -268,59 +268,42 @@ BEGIN
 		RETURN;
 	END IF;
 	-- Opening, amendments and cancellations take this lock exclusively.
-	PERFORM pg_advisory_xact_lock_shared(7242100, (p_notice % 2147483647)::int);
-	SELECT * INTO n FROM bidding.notice x WHERE x.id = p_notice;
-	IF NOT FOUND OR n.status = 'draft' THEN
-		status := 'not_found';
-		RETURN;
-	END IF;
-	IF n.status <> 'published' OR n.opened_at IS NOT NULL THEN
-		status := 'not_published';
-		RETURN;
-	END IF;
-	IF n.cur_ord <> p_ord THEN
-		status := 'order';
-		RETURN;
-	END IF;
-	SELECT * INTO v FROM bidding.notice_version x
-	 WHERE x.notice_id = p_notice AND x.ord = n.cur_ord;
+	PERFORM pg_advisory_xact_lock_shared(7242100,
+	    (p_notice % 2147483647)::int);
 	v_now := clock_timestamp();
-	IF v_now < v.bid_start THEN
-		status := 'not_open';
-		RETURN;
-	END IF;
-	IF v_now >= v.bid_close THEN
-		status := 'closed';
-		RETURN;
-	END IF;
-	IF v.region_limit IS NOT NULL AND u.region <> v.region_limit THEN
-		status := 'not_eligible_region';
-		RETURN;
-	END IF;
-	IF v.category_limit IS NOT NULL AND NOT EXISTS (SELECT 1
-	    FROM portal.org_category c WHERE c.org_id = u.org_id
-	    AND c.code LIKE v.category_limit || '%') THEN
-		status := 'not_eligible_category';
-		RETURN;
-	END IF;
-	IF EXISTS (SELECT 1 FROM bidding.sanction s WHERE s.org_id = u.org_id
-	    AND s.lifted_at IS NULL AND (v_now AT TIME ZONE 'Asia/Seoul')::date
-	    BETWEEN s.starts AND s.ends) THEN
-		status := 'sanctioned';
-		RETURN;
-	END IF;
-	IF v_now NOT BETWEEN k.not_before AND k.not_after THEN
-		status := 'cert_invalid';
-		RETURN;
-	END IF;
-	IF EXISTS (SELECT 1 FROM bidding.bid x WHERE x.notice_id = p_notice
-	    AND x.org_id = u.org_id AND x.status = 'live') THEN
-		status := 'live_exists';
+	SELECT x.status, x.opened_at, x.cur_ord, v.bid_start, v.bid_close,
+	    v.region_limit, v.category_limit,
+	    v.category_limit IS NOT NULL AND NOT EXISTS (SELECT 1
+		FROM portal.org_category c WHERE c.org_id = u.org_id
+		AND c.code LIKE v.category_limit || '%') AS category_bad,
+	    EXISTS (SELECT 1 FROM bidding.sanction s WHERE s.org_id = u.org_id
+		AND s.lifted_at IS NULL AND (v_now AT TIME ZONE 'Asia/Seoul')::date
+		BETWEEN s.starts AND s.ends) AS sanctioned,
+	    EXISTS (SELECT 1 FROM bidding.bid l WHERE l.notice_id = x.id
+		AND l.org_id = u.org_id AND l.status = 'live') AS live
+	  INTO n FROM bidding.notice x JOIN bidding.notice_version v
+	    ON v.notice_id = x.id AND v.ord = x.cur_ord
+	 WHERE x.id = p_notice;
+	status := CASE
+	    WHEN NOT FOUND OR n.status = 'draft' THEN 'not_found'
+	    WHEN n.status <> 'published' OR n.opened_at IS NOT NULL
+		THEN 'not_published'
+	    WHEN n.cur_ord <> p_ord THEN 'order'
+	    WHEN v_now < n.bid_start THEN 'not_open'
+	    WHEN v_now >= n.bid_close THEN 'closed'
+	    WHEN n.region_limit IS NOT NULL AND u.region <> n.region_limit
+		THEN 'not_eligible_region'
+	    WHEN n.category_bad THEN 'not_eligible_category'
+	    WHEN n.sanctioned THEN 'sanctioned'
+	    WHEN v_now NOT BETWEEN u.not_before AND u.not_after
+		THEN 'cert_invalid'
+	    WHEN n.live THEN 'live_exists' END;
+	IF status IS NOT NULL THEN
 		RETURN;
 	END IF;
 	INSERT INTO bidding.bid (notice_id, ord, org_id, user_id, cert_id,
 	    canonical, sealed, signature, bid_hash, receipt_no, received_at)
-	VALUES (p_notice, p_ord, u.org_id, p_user, k.id, p_canonical,
+	VALUES (p_notice, p_ord, u.org_id, p_user, u.cert_id, p_canonical,
 	    p_sealed, p_signature, p_hash, 'R-' ||
 	    to_char(v_now AT TIME ZONE 'Asia/Seoul', 'YYYY') || '-' ||
 	    lpad(nextval('bidding.receipt_seq')::text, 8, '0'), v_now)
