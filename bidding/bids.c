@@ -154,8 +154,13 @@ ca_passphrase(const char *dir)
 	char		 hex[64];
 	size_t		 i;
 
-	if ((v = getenv("G2B_CA_PASSPHRASE")) != NULL && *v != '\0')
-		return (kore_strdup(v));
+	if ((v = getenv("G2B_CA_PASSPHRASE")) != NULL && *v != '\0') {
+		/* Keep it out of the workers' environment. */
+		p = kore_strdup(v);
+		OPENSSL_cleanse((char *)v, strlen(v));
+		unsetenv("G2B_CA_PASSPHRASE");
+		return (p);
+	}
 	if ((v = getenv("G2B_CA_PASSPHRASE_FILE")) != NULL && *v != '\0')
 		kore_strlcpy(path, v, sizeof(path));
 	else
