@@ -16,6 +16,7 @@
 
 #include "bidfmt.h"
 #include "bids.h"
+#include "bidsql.h"
 #include "noticeform.h"
 #include "opening.h"
 #include "seal.h"
@@ -77,8 +78,6 @@ static const struct g2b_route route_sanctions =
 static const struct g2b_route route_lift =
     { "admin_sanction_lift", ROLE_STAFF, 0, NULL, lift_post };
 
-#define SEOUL_MIN(col) \
-    "to_char(" col " AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI')"
 
 
 static void
@@ -132,7 +131,7 @@ page_notice_open(struct http_request *req)
     "SELECT n.notice_no, n.cur_ord, n.status, n.opened_at IS NOT NULL, " \
     "now() >= v.opening_at, k.officer_id = $2::bigint, k.private_enc_pem, " \
     "v.prices_sealed, v.prices_ord, coalesce(v.floor_rate_milli, 0), " \
-    "v.title, " SEOUL_MIN("v.opening_at") ", (SELECT count(*) FROM " \
+    "v.title, " SEOUL("v.opening_at") ", (SELECT count(*) FROM " \
     "bidding.bid b WHERE b.notice_id = n.id AND b.status = 'live'), " \
     "v.award_method " \
     "FROM bidding.notice n JOIN bidding.notice_version v ON " \
@@ -654,7 +653,7 @@ bd_state(struct g2b_ctx *ctx)
 	    "array_to_string(p.counts, ','), array_to_string(p.chosen, ', '), "
 	    "p.planned, coalesce(p.floor_rate_milli::text, ''), "
 	    "p.floor_amount, encode(p.lot_seed, 'hex'), p.bids, p.ranked, "
-	    SEOUL_MIN("p.opened_at") ", u.name, "
+	    SEOUL("p.opened_at") ", u.name, "
 	    "coalesce((SELECT c.contract_no || ' ' || o.name || ' ' || "
 	    "c.amount FROM bidding.contract c JOIN portal.org o ON "
 	    "o.id = c.supplier_id WHERE c.notice_id = p.notice_id), '') "
@@ -804,7 +803,7 @@ contracts_get(struct g2b_ctx *ctx)
 	vals[1] = ctx->user.role == ROLE_STAFF ? "t" : "f";
 	return (g2b_query(ctx, contracts_loaded,
 	    "SELECT c.contract_no, n.id, n.notice_no, v.title, a.name, s.name, "
-	    "c.amount, " SEOUL_MIN("c.awarded_at") ", c.status "
+	    "c.amount, " SEOUL("c.awarded_at") ", c.status "
 	    "FROM bidding.contract c JOIN bidding.notice n ON n.id = c.notice_id "
 	    "JOIN bidding.notice_version v ON v.notice_id = n.id "
 	    "AND v.ord = n.cur_ord JOIN portal.org a ON a.id = c.agency_id "
@@ -859,10 +858,8 @@ acerts_get(struct g2b_ctx *ctx)
 		tmpl_set(ctx->vars, "f_q", q);
 	return (g2b_query(ctx, acerts_loaded,
 	    "SELECT c.id, c.serial, o.name, o.bizno, u.login, u.name, "
-	    SEOUL_MIN("c.issued_at") ", to_char(c.not_after AT TIME ZONE "
-	    "'Asia/Seoul', 'YYYY-MM-DD'), CASE WHEN c.revoked_at IS NOT NULL "
-	    "THEN 'revoked' WHEN c.not_after < now() THEN 'expired' ELSE "
-	    "'valid' END, coalesce(c.revoke_reason, '') "
+	    SEOUL("c.issued_at") ", " SEOUL_DAY("c.not_after") ", "
+	    CERT_STATE_SQL ", coalesce(c.revoke_reason, '') "
 	    "FROM bidding.cert c JOIN portal.org o ON o.id = c.org_id "
 	    "JOIN portal.users u ON u.id = c.user_id "
 	    "WHERE $1::text IS NULL OR o.bizno = $1 OR c.serial = upper($1) "

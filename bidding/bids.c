@@ -25,6 +25,7 @@
 
 #include "bidfmt.h"
 #include "bids.h"
+#include "bidsql.h"
 #include "ca.h"
 #include "seal.h"
 #include "validate.h"
@@ -435,12 +436,10 @@ cert_get(struct g2b_ctx *ctx)
 	const char	*vals[1] = { ctx->user.id };
 
 	return (g2b_query(ctx, cert_list_loaded,
-	    "SELECT id, serial, to_char(issued_at AT TIME ZONE 'Asia/Seoul', "
-	    "'YYYY-MM-DD HH24:MI'), to_char(not_after AT TIME ZONE "
-	    "'Asia/Seoul', 'YYYY-MM-DD'), CASE WHEN revoked_at IS NOT NULL "
-	    "THEN 'revoked' WHEN not_after < now() THEN 'expired' ELSE "
-	    "'valid' END, coalesce(revoke_reason, '') FROM bidding.cert "
-	    "WHERE user_id = $1 ORDER BY issued_at DESC LIMIT 50", 1, vals));
+	    "SELECT c.id, c.serial, " SEOUL("c.issued_at") ", "
+	    SEOUL_DAY("c.not_after") ", " CERT_STATE_SQL ", "
+	    "coalesce(c.revoke_reason, '') FROM bidding.cert c "
+	    "WHERE c.user_id = $1 ORDER BY c.issued_at DESC LIMIT 50", 1, vals));
 }
 
 static int
@@ -624,9 +623,6 @@ page_bidinfo(struct http_request *req)
 	return (g2b_run(req, &route_bidinfo));
 }
 
-#define ISO(col) \
-    "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 static int
 bidinfo_get(struct g2b_ctx *ctx)
 {
@@ -638,10 +634,7 @@ bidinfo_get(struct g2b_ctx *ctx)
 	vals[0] = id;
 	return (g2b_query(ctx, bidinfo_loaded,
 	    "SELECT c.id, c.notice_no, c.cur_ord, k.public_pem, "
-	    ISO("c.bid_start") ", " ISO("c.bid_close") ", "
-	    "CASE WHEN c.status = 'cancelled' THEN 'cancelled' "
-	    "WHEN now() < c.bid_start THEN 'upcoming' "
-	    "WHEN now() < c.bid_close THEN 'open' ELSE 'closed' END "
+	    ISO("c.bid_start") ", " ISO("c.bid_close") ", " PHASE_SQL " "
 	    "FROM bidding.notice_current c JOIN bidding.opening_key k "
 	    "ON k.notice_id = c.id WHERE c.id = $1", 1, vals));
 }
@@ -690,10 +683,7 @@ bidform_get(struct g2b_ctx *ctx)
 	vals[1] = ctx->user.org_id;
 	return (g2b_query(ctx, bidform_loaded,
 	    "SELECT c.id, c.notice_no, c.cur_ord, c.title, k.public_pem, "
-	    "to_char(c.bid_close AT TIME ZONE 'Asia/Seoul', "
-	    "'YYYY-MM-DD HH24:MI'), CASE WHEN c.status = 'cancelled' THEN "
-	    "'cancelled' WHEN now() < c.bid_start THEN 'upcoming' "
-	    "WHEN now() < c.bid_close THEN 'open' ELSE 'closed' END, "
+	    SEOUL("c.bid_close") ", " PHASE_SQL ", "
 	    "o.bizno, (SELECT b.id FROM bidding.bid b WHERE b.notice_id = c.id "
 	    "AND b.org_id = $2 AND b.status = 'live'), c.base_amount "
 	    "FROM bidding.notice_current c JOIN bidding.opening_key k "

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bids.h"
+#include "bidsql.h"
 #include "noticeform.h"
 #include "opening.h"
 #include "validate.h"
@@ -97,13 +98,6 @@ static const char *const phases[] = {
 };
 static const char *const sorts[] = { "new", "close", "amount", NULL };
 
-/* The phase a published notice is in, from its dates (SQL, one place). */
-#define PHASE_SQL \
-    "CASE WHEN c.status = 'cancelled' THEN 'cancelled' " \
-    "WHEN now() < c.bid_start THEN 'upcoming' " \
-    "WHEN now() < c.bid_close THEN 'open' ELSE 'closed' END"
-#define SEOUL(col) \
-    "to_char(" col " AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI')"
 
 
 /* ---------------------------------------------------------------- list */
