@@ -17,11 +17,21 @@ LDLIBS		:= -lpq -lssl -lcrypto
 CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
 		   portal/validate.c portal/crypto.c bidding/prices.c bidding/seal.c \
 		   bidding/opening.c bidding/noticeform.c bidding/ca.c bidding/bidfmt.c
-MODULE_SRC	:= $(CORE_SRC) portal/web.c portal/resources.c portal/init.c \
+KORE_SRC	:= portal/web.c portal/resources.c portal/init.c \
 		   portal/pages.c portal/account.c portal/register.c \
 		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c
+# Libraries the Kore-free code needs beyond libpq and OpenSSL.
+CORE_LIBS	:=
+# Programs built by `make build` besides the module and build/g2b.
+PROGRAMS	:=
+
+# Each area may add to CORE_SRC, KORE_SRC, CORE_LIBS, CFLAGS and PROGRAMS
+# (with their rules) in its own fragment.
+-include xsd/build.mk crm/build.mk dw/build.mk
+
+MODULE_SRC	:= $(CORE_SRC) $(KORE_SRC)
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
-HEADERS		:= $(wildcard portal/*.h bidding/*.h)
+HEADERS		:= $(wildcard portal/*.h bidding/*.h crm/*.h dw/*.h)
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
@@ -34,7 +44,7 @@ all: build
 deps:
 	@sh conf/deps.sh
 
-build: $(BUILD)/g2b.so $(BUILD)/g2b
+build: $(BUILD)/g2b.so $(BUILD)/g2b $(PROGRAMS)
 
 # The command-line client (bidding/cli/g2b.c): bids, certificates, receipts,
 # the audit-chain check.
@@ -45,7 +55,7 @@ $(BUILD)/g2b: $(CLI_SRC) $(HEADERS)
 	$(CC) $(CFLAGS) -o $@ $(CLI_SRC) -lcurl $(LDLIBS)
 
 $(BUILD)/g2b.so: $(MODULE_OBJ)
-	$(CC) -shared -o $@ $(MODULE_OBJ) $(LDLIBS)
+	$(CC) -shared -o $@ $(MODULE_OBJ) $(CORE_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -54,8 +64,8 @@ $(BUILD)/%.o: %.c $(HEADERS)
 $(BUILD)/unit/%: tests/unit/%.c $(CORE_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra \
-	    -Wno-format-truncation -Iportal -Ibidding \
-	    -o $@ $< $(CORE_SRC) -lcmocka -lssl -lcrypto
+	    -Wno-format-truncation -Iportal -Ibidding $(UNIT_CFLAGS) \
+	    -o $@ $< $(CORE_SRC) -lcmocka $(CORE_LIBS) -lssl -lcrypto
 
 run: deps build
 	@sh conf/run.sh
