@@ -12,11 +12,14 @@
 struct entry {
 	char	*key;
 	char	*value;
+	size_t	 file_no;	/* which i18n_add call brought it */
 };
 
 struct i18n_catalog {
 	struct entry	*entries;
 	size_t		 n;
+	size_t		 cap;
+	size_t		 files;
 };
 
 static int	entry_cmp(const void *, const void *);
@@ -65,17 +68,35 @@ struct i18n_catalog *
 i18n_load(const char *path, char *err, size_t errlen)
 {
 	struct i18n_catalog	*cat;
+
+	if ((cat = calloc(1, sizeof(*cat))) == NULL)
+		abort();
+	if (i18n_add(cat, path, err, errlen) == -1) {
+		i18n_free(cat);
+		return (NULL);
+	}
+	return (cat);
+}
+
+/*
+ * Add the entries of another catalog file (an area's own messages) to cat.
+ * A key defined twice across the files is an error, as within one file.
+ * On error cat is left as it was.
+ */
+int
+i18n_add(struct i18n_catalog *cat, const char *path, char *err,
+    size_t errlen)
+{
 	FILE			*fp;
 	char			 line[4096], *eq, *key, *val;
 	size_t			 cap, lineno, i;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: cannot open", path);
-		return (NULL);
+		return (-1);
 	}
-	if ((cat = calloc(1, sizeof(*cat))) == NULL)
-		abort();
-	cap = 0;
+	cat->files++;
+	cap = cat->cap;
 	lineno = 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
@@ -109,10 +130,12 @@ i18n_load(const char *path, char *err, size_t errlen)
 		}
 		cat->entries[cat->n].key = strdup(key);
 		cat->entries[cat->n].value = strdup(val);
+		cat->entries[cat->n].file_no = cat->files;
 		if (cat->entries[cat->n].key == NULL ||
 		    cat->entries[cat->n].value == NULL)
 			abort();
 		cat->n++;
+		cat->cap = cap;
 	}
 	fclose(fp);
 	fp = NULL;
@@ -125,13 +148,22 @@ i18n_load(const char *path, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	return (cat);
+	return (0);
 
 fail:
 	if (fp != NULL)
 		fclose(fp);
-	i18n_free(cat);
-	return (NULL);
+	/* Drop what this file added; the earlier entries stay usable. */
+	for (i = 0; i < cat->n; i++) {
+		if (cat->entries[i].file_no == cat->files) {
+			free(cat->entries[i].key);
+			free(cat->entries[i].value);
+			cat->entries[i--] = cat->entries[--cat->n];
+		}
+	}
+	if (cat->n > 0)
+		qsort(cat->entries, cat->n, sizeof(*cat->entries), entry_cmp);
+	return (-1);
 }
 
 void

@@ -1,5 +1,6 @@
 /*
- * i18n: message catalogs (one file per language, "key = value" lines).
+ * i18n: message catalogs ("key = value" lines): portal/i18n/ko.txt and
+ * en.txt, plus each area's <area>/i18n/ko.txt and en.txt when present.
  * Korean is the default language; English is complete. Kore-free.
  */
 #ifndef G2B_I18N_H
@@ -13,6 +14,9 @@ struct i18n_catalog;
 
 /* Returns NULL and a message in err on failure. */
 struct i18n_catalog	*i18n_load(const char *, char *, size_t);
+/* Add another file's entries (an area's own catalog); -1 and err if bad. */
+int			 i18n_add(struct i18n_catalog *, const char *, char *,
+			    size_t);
 void			 i18n_free(struct i18n_catalog *);
 /* The text for key, or NULL. */
 const char		*i18n_get(const struct i18n_catalog *, const char *);

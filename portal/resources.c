@@ -37,7 +37,12 @@ static const char *const template_dirs[] = {
 	"dw/templates", NULL
 };
 
+static const char *const catalog_dirs[] = {
+	"portal/i18n", "bidding/i18n", "crm/i18n", "dw/i18n", NULL
+};
+
 static char	*slurp(const char *, size_t *);
+static void	 catalog_extras(const char *, const char *);
 static void	 load_dir(const char *, const char *, struct blob *, size_t *,
 		    size_t, int);
 
@@ -117,6 +122,34 @@ load_dir(const char *root, const char *dir, struct blob *tab, size_t *count,
 	closedir(d);
 }
 
+static void
+catalog_extras(const char *root, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[1024], err[512];
+	size_t		 len;
+	int		 lang;
+
+	snprintf(path, sizeof(path), "%s/%s", root, dir);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len > 7 && !strcmp(de->d_name + len - 7, ".ko.txt"))
+			lang = LANG_KO;
+		else if (len > 7 && !strcmp(de->d_name + len - 7, ".en.txt"))
+			lang = LANG_EN;
+		else
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", root, dir,
+		    de->d_name);
+		if (i18n_add(catalogs[lang], path, err, sizeof(err)) == -1)
+			fatal("%s", err);
+	}
+	closedir(d);
+}
+
 void
 resources_load(const char *root)
 {
@@ -135,6 +168,12 @@ resources_load(const char *root)
 	snprintf(path, sizeof(path), "%s/portal/i18n/en.txt", root);
 	if ((catalogs[LANG_EN] = i18n_load(path, err, sizeof(err))) == NULL)
 		fatal("%s", err);
+	/*
+	 * Areas and modules keep their own messages in <area>/i18n/NAME.ko.txt
+	 * and NAME.en.txt; a key defined twice anywhere stops start-up.
+	 */
+	for (i = 0; catalog_dirs[i] != NULL; i++)
+		catalog_extras(root, catalog_dirs[i]);
 	/* A broken template stops start-up, not a request months later. */
 	for (i = 0; i < (int)ntemplates; i++) {
 		strbuf_init(&msg);

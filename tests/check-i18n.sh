@@ -4,8 +4,13 @@
 # a code list exists. Ends with "i18n: N passed, N failed".
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
-ko=portal/i18n/ko.txt
-en=portal/i18n/en.txt
+# The catalogs of each language: portal/i18n/ko.txt plus every area's
+# <area>/i18n/NAME.ko.txt, merged.
+ko=tests/out/i18n-all.ko
+en=tests/out/i18n-all.en
+mkdir -p tests/out
+cat portal/i18n/ko.txt $(ls */i18n/*.ko.txt 2>/dev/null) > $ko
+cat portal/i18n/en.txt $(ls */i18n/*.en.txt 2>/dev/null) > $en
 passed=0
 failed=0
 check() {	# check DESCRIPTION COMMAND...
@@ -26,8 +31,7 @@ check "every English key has a Korean text" missing_in $en $ko
 
 templates_ok() {
 	rc=0
-	for k in $(cat portal/templates/*.html bidding/templates/*.html \
-	    crm/templates/*.html dw/templates/*.html 2>/dev/null |
+	for k in $(cat */templates/*.html 2>/dev/null |
 	    grep -o '{{@[a-z0-9_.]*}}' | sed 's/{{@//;s/}}//' | sort -u); do
 		for cat in $ko $en; do
 			grep -q "^$k *=" $cat || { echo "  $cat lacks $k"; rc=1; }

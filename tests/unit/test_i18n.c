@@ -200,6 +200,59 @@ test_i18n_empty_file_is_empty_catalog(void **state)
 	assert_null(i18n_get(fx->cat, "a"));
 }
 
+/* Writes text to a second temp file and adds it to fx->cat. */
+static int
+add_file(struct fixture *fx, const char *text)
+{
+	char	path[64];
+	int	fd, rc;
+
+	strcpy(path, "/tmp/g2b-i18n-add-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	fx->err[0] = '\0';
+	rc = i18n_add(fx->cat, path, fx->err, sizeof(fx->err));
+	unlink(path);
+	return (rc);
+}
+
+static void
+test_i18n_area_catalog_adds_keys(void **state)
+{
+	struct fixture	*fx = *state;
+
+	assert_non_null(load(fx, "b = 2\nd = 4\n"));
+	assert_int_equal(add_file(fx, "a = 1\nc = 3\n"), 0);
+	assert_int_equal(i18n_count(fx->cat), 4);
+	assert_string_equal(i18n_get(fx->cat, "a"), "1");
+	assert_string_equal(i18n_get(fx->cat, "b"), "2");
+	assert_string_equal(i18n_get(fx->cat, "c"), "3");
+	assert_string_equal(i18n_get(fx->cat, "d"), "4");
+}
+
+static void
+test_i18n_area_catalog_duplicate_is_refused_whole(void **state)
+{
+	struct fixture	*fx = *state;
+
+	assert_non_null(load(fx, "b = 2\nd = 4\n"));
+	/* A key the base catalog already has: the whole file is refused. */
+	assert_int_equal(add_file(fx, "a = 1\nb = other\nc = 3\n"), -1);
+	assert_non_null(strstr(fx->err, "duplicate key b"));
+	assert_int_equal(i18n_count(fx->cat), 2);
+	assert_string_equal(i18n_get(fx->cat, "b"), "2");
+	assert_null(i18n_get(fx->cat, "a"));
+	/* A bad line too, and the catalog still works afterwards. */
+	assert_int_equal(add_file(fx, "x = 1\nbroken\n"), -1);
+	assert_non_null(strstr(fx->err, ":2: missing '='"));
+	assert_null(i18n_get(fx->cat, "x"));
+	assert_int_equal(add_file(fx, "e = 5\n"), 0);
+	assert_string_equal(i18n_get(fx->cat, "e"), "5");
+	assert_int_equal(i18n_count(fx->cat), 3);
+}
+
 /* ---------------------------------------------------------------------
  * Errors
  */
@@ -383,6 +436,8 @@ main(void)
 		T(test_i18n_crlf_and_missing_final_newline),
 		T(test_i18n_unescapes_newline),
 		T(test_i18n_empty_file_is_empty_catalog),
+		T(test_i18n_area_catalog_adds_keys),
+		T(test_i18n_area_catalog_duplicate_is_refused_whole),
 		T(test_i18n_duplicate_key_is_error),
 		T(test_i18n_missing_equals_is_error_with_line_number),
 		T(test_i18n_empty_key_is_error),
