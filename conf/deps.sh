@@ -4,7 +4,8 @@
 set -e
 PKGS="kore libpq-dev libssl-dev libxml2-dev libxml2-utils libxmlsec1-dev xmlsec1
       libcmocka-dev libcurl4-openssl-dev postgresql-15 postgresql-contrib pkg-config gcc make
-      nodejs chromium wrk hey nginx ca-certificates fonts-noto-cjk"
+      nodejs chromium wrk hey nginx ca-certificates fonts-noto-cjk
+      goaccess clang libclang-rt-14-dev time"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
