@@ -82,6 +82,31 @@ bad:
 	return (NULL);
 }
 
+/* Add one field whose value is len raw bytes; -1 if it breaks the rules. */
+int
+form_add(struct form *f, const char *key, const char *val, size_t len)
+{
+	struct form_field	*nf;
+	size_t			 klen;
+
+	klen = strlen(key);
+	if (klen == 0 || klen > FORM_MAX_KEY || !utf8_valid(key, klen) ||
+	    len > FORM_MAX_VALUE || memchr(val, '\0', len) != NULL ||
+	    !utf8_valid(val, len) || f->n >= FORM_MAX_FIELDS)
+		return (-1);
+	nf = realloc(f->fields, (f->n + 1) * sizeof(*f->fields));
+	if (nf == NULL)
+		abort();
+	f->fields = nf;
+	if ((f->fields[f->n].key = strdup(key)) == NULL ||
+	    (f->fields[f->n].value = malloc(len + 1)) == NULL)
+		abort();
+	memcpy(f->fields[f->n].value, val, len);
+	f->fields[f->n].value[len] = '\0';
+	f->n++;
+	return (0);
+}
+
 int
 form_parse(struct form *f, const char *data, size_t len)
 {

@@ -26,6 +26,8 @@ void		 form_init(struct form *);
 void		 form_cleanup(struct form *);
 /* Returns 0, or -1 if the input is malformed (the form is then empty). */
 int		 form_parse(struct form *, const char *, size_t);
+/* Add one field (raw bytes, same rules as parsed ones); 0 or -1. */
+int		 form_add(struct form *, const char *, const char *, size_t);
 /* First value for key, or NULL. */
 const char	*form_get(const struct form *, const char *);
 /* Up to max values for key, in order; returns how many. */
