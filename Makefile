@@ -20,7 +20,8 @@ CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
 		   bidding/attach.c
 KORE_SRC	:= portal/web.c portal/resources.c portal/init.c \
 		   portal/pages.c portal/account.c portal/register.c \
-		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c
+		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c \
+		   bidding/attachments.c
 # Libraries the Kore-free code needs beyond libpq and OpenSSL.
 CORE_LIBS	:=
 # Programs built by `make build` besides the module and build/g2b.

@@ -18,5 +18,7 @@ void	bids_init(const char *root);
  * ctx->s[0] and ctx->n[1..3] as set by the detail query; renders.
  */
 int	bids_detail(struct g2b_ctx *);
+/* The notice page's file list, then the rest of the page. */
+int	attachments_detail(struct g2b_ctx *);
 
 #endif

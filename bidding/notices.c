@@ -359,8 +359,10 @@ detail_loaded(struct g2b_ctx *ctx)
 	if (!strcmp(g2b_val(ctx, 0, 2), "published") &&
 	    !strcmp(g2b_val(ctx, 0, 22), "t")) {
 		if (!strcmp(g2b_val(ctx, 0, 21), "open") ||
-		    !strcmp(g2b_val(ctx, 0, 21), "upcoming"))
+		    !strcmp(g2b_val(ctx, 0, 21), "upcoming")) {
 			tmpl_set(v, "can_amend", "1");
+			tmpl_set(v, "can_attach", "1");
+		}
 		/* Cancellation is possible until the opening time. */
 		if (!strcmp(g2b_val(ctx, 0, 23), "f"))
 			tmpl_set(v, "can_cancel", "1");
@@ -371,8 +373,10 @@ detail_loaded(struct g2b_ctx *ctx)
 	}
 	if (!strcmp(g2b_val(ctx, 0, 2), "draft")) {
 		tmpl_set(v, "is_draft", "1");
-		if (!strcmp(g2b_val(ctx, 0, 22), "t"))
+		if (!strcmp(g2b_val(ctx, 0, 22), "t")) {
 			tmpl_set(v, "can_edit", "1");
+			tmpl_set(v, "can_attach", "1");
+		}
 		if (ctx->user.role == ROLE_OFFICER &&
 		    !strcmp(g2b_val(ctx, 0, 18), ctx->user.id))
 			tmpl_set(v, "can_publish", "1");
@@ -429,9 +433,7 @@ detail_history(struct g2b_ctx *ctx)
 		tmpl_set(row, "reason", g2b_val(ctx, i, 2));
 		tmpl_set(row, "at", g2b_val(ctx, i, 3));
 	}
-	if (tmpl_get(ctx->vars, "is_draft") != NULL)
-		return (g2b_render(ctx, 200, "notice", "notice.title"));
-	return (bids_detail(ctx));
+	return (attachments_detail(ctx));
 }
 
 /* ---------------------------------------------------------------- form */

@@ -7,8 +7,11 @@ out=$1; bind=$2; port=$3; workers=$4; log=$5
 tracing=""
 [ -n "$G2B_SECCOMP_TRACING" ] && tracing="seccomp_tracing yes"
 pgconns=${G2B_PGCONNS:-16}
+# Large request bodies are spooled here (one directory per port).
+bodydir=$root/var/body-$port
+mkdir -p "$bodydir"
 sed -e "s|@BIND@|$bind|g" -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" \
     -e "s|@MODULE@|$root/build/g2b.so|g" -e "s|@ROOT@|$root|g" \
     -e "s|@LOG@|$log|g" -e "s|@TRACING@|$tracing|g" \
-    -e "s|@PGCONNS@|$pgconns|g" \
+    -e "s|@PGCONNS@|$pgconns|g" -e "s|@BODYDIR@|$bodydir|g" \
     "$root/conf/g2b.conf.in" > "$out"

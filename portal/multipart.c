@@ -186,8 +186,26 @@ static int
 clean_filename(const char *in, char *out, size_t outlen)
 {
 	const char	*b, *p;
-	size_t		 n, i;
+	char		 dec[MP_MAX_FILENAME * 2 + 2];
+	size_t		 n, i, o;
 
+	/*
+	 * Browsers (the HTML standard's multipart encoding) send a quote in
+	 * a file name as %22 and CR, LF as %0D, %0A; undo exactly those.
+	 */
+	for (i = 0, o = 0; in[i] != '\0' && o + 1 < sizeof(dec); o++) {
+		if (in[i] == '%' && in[i + 1] == '2' && in[i + 2] == '2') {
+			dec[o] = '"';
+			i += 3;
+		} else if (in[i] == '%' && in[i + 1] == '0' &&
+		    (in[i + 2] == 'D' || in[i + 2] == 'A')) {
+			return (-1);	/* a line break has no place in a name */
+		} else {
+			dec[o] = in[i++];
+		}
+	}
+	dec[o] = '\0';
+	in = dec;
 	b = in;
 	for (p = in; *p != '\0'; p++) {
 		if (*p == '/' || *p == '\\')

@@ -24,6 +24,7 @@
 static int	st_start(struct http_request *);
 static int	st_wait(struct http_request *);
 static int	st_dispatch(struct http_request *);
+static int	read_upload(struct g2b_ctx *, const char *);
 static int	st_task(struct http_request *);
 static int	job_entry(struct kore_task *);
 static void	ctx_free(struct http_request *);
@@ -97,6 +98,7 @@ ctx_free(struct http_request *req)
 		free(ctx->s[i]);
 	form_cleanup(&ctx->qs);
 	form_cleanup(&ctx->body);
+	free(ctx->upload);
 	tmpl_vars_free(ctx->vars);
 	secure_wipe(ctx->sid, sizeof(ctx->sid));
 	secure_wipe(ctx->csrf, sizeof(ctx->csrf));
@@ -211,6 +213,49 @@ session_loaded(struct g2b_ctx *ctx)
 	return (STEP_WAIT);	/* not done: the dispatcher runs next */
 }
 
+/*
+ * Read a multipart body whole (Kore may have offloaded it to disk) and
+ * parse it into ctx->body and ctx->files. Returns 0 or the HTTP status to
+ * answer with.
+ */
+static int
+read_upload(struct g2b_ctx *ctx, const char *boundary)
+{
+	struct http_request	*req = ctx->req;
+	size_t			 cap;
+	ssize_t			 n;
+
+	if (req->content_length > G2B_UPLOAD_BODY_MAX)
+		return (413);
+	cap = req->content_length > 0 ? req->content_length : 65536;
+	if ((ctx->upload = malloc(cap)) == NULL)
+		return (503);
+	ctx->upload_len = 0;
+	for (;;) {
+		if (req->content_length > 0 &&
+		    ctx->upload_len == req->content_length)
+			break;
+		if (ctx->upload_len == cap) {
+			if (cap >= G2B_UPLOAD_BODY_MAX)
+				return (413);
+			cap *= 2;
+			if ((ctx->upload = realloc(ctx->upload, cap)) == NULL)
+				return (503);
+		}
+		n = http_body_read(req, ctx->upload + ctx->upload_len,
+		    cap - ctx->upload_len);
+		if (n < 0)
+			return (400);
+		if (n == 0)
+			break;
+		ctx->upload_len += (size_t)n;
+	}
+	if (multipart_parse(ctx->upload, ctx->upload_len, boundary,
+	    &ctx->body, &ctx->files) == -1)
+		return (400);
+	return (0);
+}
+
 static int
 st_dispatch(struct http_request *req)
 {
@@ -218,7 +263,7 @@ st_dispatch(struct http_request *req)
 	const struct g2b_route	*rt = ctx->route;
 	g2b_step		 step;
 	const char		*ctype, *token;
-	char			 buf[8192];
+	char			 buf[8192], boundary[80];
 	struct strbuf		 body;
 	ssize_t			 n;
 	int			 bit, r;
@@ -269,7 +314,16 @@ st_dispatch(struct http_request *req)
 	if (req->method == HTTP_METHOD_POST) {
 		ctype = NULL;
 		(void)http_request_header(req, "content-type", &ctype);
-		if (ctype == NULL || strncasecmp(ctype,
+		if ((rt->flags & ROUTE_MULTIPART) &&
+		    multipart_boundary(ctype, boundary, sizeof(boundary)) == 0) {
+			if ((r = read_upload(ctx, boundary)) != 0) {
+				g2b_error(ctx, r);
+				return (HTTP_STATE_COMPLETE);
+			}
+		} else if (req->content_length > G2B_FORM_BODY_MAX) {
+			g2b_error(ctx, 413);
+			return (HTTP_STATE_COMPLETE);
+		} else if (ctype == NULL || strncasecmp(ctype,
 		    "application/x-www-form-urlencoded", 33) != 0) {
 			if (!(rt->flags & ROUTE_NO_CSRF)) {
 				g2b_error(ctx, 415);
@@ -549,6 +603,18 @@ const char *
 g2b_post(struct g2b_ctx *ctx, const char *key)
 {
 	return (form_get(&ctx->body, key));
+}
+
+const struct mp_file *
+g2b_file(struct g2b_ctx *ctx, const char *field)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->files.n; i++) {
+		if (!strcmp(ctx->files.f[i].field, field))
+			return (&ctx->files.f[i]);
+	}
+	return (NULL);
 }
 
 const char *

@@ -19,6 +19,7 @@
 
 #include "crypto.h"
 #include "form.h"
+#include "multipart.h"
 #include "strbuf.h"
 #include "tmpl.h"
 
@@ -35,6 +36,11 @@
 /* Route flags. */
 #define ROUTE_APPROVED_ORG	0x01	/* the user's organisation is approved */
 #define ROUTE_NO_CSRF		0x02	/* machine endpoints with their own auth */
+#define ROUTE_MULTIPART		0x04	/* accepts multipart/form-data uploads */
+
+/* Bodies: url-encoded forms up to 1 MB; uploads up to 10 MB a file. */
+#define G2B_FORM_BODY_MAX	(1024 * 1024)
+#define G2B_UPLOAD_BODY_MAX	(10 * 1024 * 1024 + 256 * 1024)
 
 #define STEP_DONE	1
 #define STEP_WAIT	2
@@ -104,6 +110,10 @@ struct g2b_ctx {
 
 	struct form		 qs;
 	struct form		 body;
+	/* Files of a multipart POST (ROUTE_MULTIPART): slices of upload. */
+	struct mp_files		 files;
+	unsigned char		*upload;
+	size_t			 upload_len;
 	struct tmpl_vars	*vars;
 	int			 invalid;	/* a field error was set */
 
@@ -168,6 +178,8 @@ void		 g2b_field_error(struct g2b_ctx *, const char *, const char *);
 /* Form value from the POST body (NULL if absent) and query string. */
 const char	*g2b_post(struct g2b_ctx *, const char *);
 const char	*g2b_get(struct g2b_ctx *, const char *);
+/* The first uploaded file of a field, or NULL. */
+const struct mp_file *g2b_file(struct g2b_ctx *, const char *);
 /* The first numeric path segment (/notices/42/edit -> 42), copied to out. */
 int		 g2b_path_id(struct g2b_ctx *, char *, size_t);
 /* Keep a string for later steps (freed with the request). */
