@@ -1,0 +1,1377 @@
+/*
+ * edoc: standard XML e-documents (see edoc.h). Owns the safe parser, the
+ * schema set, XML signatures and the acknowledgement/error document.
+ * Kore-free: libxml2, xmlsec1 (OpenSSL) and OpenSSL only.
+ *
+ * Parsing and validation happen in one pass: the schema validator is
+ * plugged into the SAX stream (xmlSchemaSAXPlug) while libxml2 builds the
+ * tree, so a schema error is reported at the parser's line and column.
+ * Our own SAX hooks refuse any DOCTYPE (before its internal subset is
+ * read, so no entity is ever declared) and stop at EDOC_DEPTH_MAX.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include <xmlsec/xmlsec.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/transforms.h>
+#include <xmlsec/xmldsig.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include "edoc.h"
+
+#define PARSE_OPTIONS	(XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
+			    XML_PARSE_IGNORE_ENC)
+
+#define ALG_EXC_C14N	"http://www.w3.org/2001/10/xml-exc-c14n#"
+#define ALG_C14N	"http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+#define ALG_ENVELOPED	"http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+#define ALG_SHA256	"http://www.w3.org/2001/04/xmlenc#sha256"
+#define ALG_ECDSA256	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+#define ALG_RSA256	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+
+/* The one check or signing under way in this process. */
+struct collector {
+	struct edoc_result	*res;
+	xmlParserCtxtPtr	 pctxt;
+	int			 depth;
+	int			 stopped;	/* we stopped the parser */
+	int			 fatal;		/* not well-formed */
+	int			 root_line;
+	int			 root_col;
+	char			 xmlsec_reason[128];
+};
+
+static const struct {
+	const char	*root;
+	const char	*schema;
+} types[EDOC_NTYPES] = {
+	[EDOC_NOTICE] = { "CallForTenders", "notice.xsd" },
+	[EDOC_BID] = { "Tender", "bid.xsd" },
+	[EDOC_RECEIPT] = { "TenderReceipt", "receipt.xsd" },
+	[EDOC_OPENING] = { "TenderOpeningResult", "opening.xsd" },
+	[EDOC_AWARD] = { "ContractAwardNotice", "award.xsd" },
+	[EDOC_CONTRACT] = { "Contract", "contract.xsd" },
+	[EDOC_INSPECTION] = { "InspectionRequest", "inspection.xsd" },
+	[EDOC_INVOICE] = { "Invoice", "invoice.xsd" },
+	[EDOC_RESPONSE] = { "ApplicationResponse", "response.xsd" },
+};
+
+static const char *const code_names[EDOC_NCODES] = {
+	[EDOC_OK] = "ok",
+	[EDOC_E_SIZE] = "too-large",
+	[EDOC_E_MALFORMED] = "malformed",
+	[EDOC_E_DOCTYPE] = "doctype",
+	[EDOC_E_DEPTH] = "too-deep",
+	[EDOC_E_ENCODING] = "encoding",
+	[EDOC_E_NAMESPACE] = "namespace",
+	[EDOC_E_UNKNOWN] = "unknown-document",
+	[EDOC_E_TYPE] = "unexpected-document",
+	[EDOC_E_SCHEMA] = "schema",
+	[EDOC_E_SIG_MISSING] = "signature-missing",
+	[EDOC_E_SIG_FORM] = "signature-form",
+	[EDOC_E_SIG_CERT] = "signature-certificate",
+	[EDOC_E_SIG_DIGEST] = "signature-digest",
+	[EDOC_E_SIG_INVALID] = "signature-invalid",
+	[EDOC_E_KEY] = "key",
+	[EDOC_E_INTERNAL] = "internal",
+};
+
+static int			 initialised;
+static int			 xmlsec_up;
+static xmlSchemaPtr		 schema;
+static xmlSchemaValidCtxtPtr	 vctxt;
+static struct collector		*cur;
+
+static void	on_error(void *, xmlErrorPtr);
+static void	on_generic(void *, const char *, ...);
+static void	on_xmlsec(const char *, int, const char *, const char *,
+		    const char *, int, const char *);
+static void	collect_begin(struct collector *, struct edoc_result *);
+static void	collect_end(void);
+static void	copy_message(char *, size_t, const char *);
+static void	sax_dtd(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *);
+static void	sax_start(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *, int, const xmlChar **, int, int,
+		    const xmlChar **);
+static void	sax_end(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *);
+static int	encoding_ok(const unsigned char *, size_t);
+static void	read_root(xmlDocPtr, enum edoc_type, int, int,
+		    struct edoc_result *);
+static int	is_dsig(xmlNodePtr, const char *);
+static xmlNodePtr next_elem(xmlNodePtr);
+static int	count_signatures(xmlNodePtr);
+static int	attr_is(xmlNodePtr, const char *, const char *);
+static int	check_sig_form(xmlNodePtr, X509 *, struct edoc_result *);
+static X509	*cert_parse(const char *);
+static int	key_kind(EVP_PKEY *);
+static void	drop_schema_problems(struct edoc_result *);
+static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
+		    const char *);
+
+/* Init and names */
+
+int
+edoc_init(const char *xsd_dir)
+{
+	xmlSchemaParserCtxtPtr	 pctx;
+	char			 path[4096];
+	int			 n;
+
+	if (initialised)
+		return (0);
+	xmlInitParser();
+	LIBXML_TEST_VERSION
+	xmlSetStructuredErrorFunc(NULL, on_error);
+	xmlSetGenericErrorFunc(NULL, on_generic);
+
+	if (xsd_dir == NULL)
+		xsd_dir = "xsd";
+	n = snprintf(path, sizeof(path), "%s/edoc.xsd", xsd_dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-1);
+	/* Our own schema files: errors here are a deployment error. */
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	if ((pctx = xmlSchemaNewParserCtxt(path)) == NULL)
+		return (-1);
+	schema = xmlSchemaParse(pctx);
+	xmlSchemaFreeParserCtxt(pctx);
+	xmlSetStructuredErrorFunc(NULL, on_error);
+	xmlSetGenericErrorFunc(NULL, on_generic);
+	if (schema == NULL) {
+		fprintf(stderr, "edoc: cannot load schema %s\n", path);
+		return (-1);
+	}
+	if ((vctxt = xmlSchemaNewValidCtxt(schema)) == NULL)
+		goto fail;
+	xmlSchemaSetValidStructuredErrors(vctxt, on_error, NULL);
+
+	if (xmlSecInit() < 0)
+		goto fail;
+	if (xmlSecCheckVersion() != 1 ||
+	    xmlSecCryptoAppInit(NULL) < 0 || xmlSecCryptoInit() < 0) {
+		xmlSecShutdown();
+		goto fail;
+	}
+	xmlSecErrorsSetCallback(on_xmlsec);
+	xmlsec_up = 1;
+	initialised = 1;
+	return (0);
+
+fail:
+	fprintf(stderr, "edoc: initialisation failed\n");
+	if (vctxt != NULL)
+		xmlSchemaFreeValidCtxt(vctxt);
+	xmlSchemaFree(schema);
+	vctxt = NULL;
+	schema = NULL;
+	return (-1);
+}
+
+void
+edoc_cleanup(void)
+{
+	if (!initialised)
+		return;
+	if (xmlsec_up) {
+		xmlSecCryptoShutdown();
+		xmlSecCryptoAppShutdown();
+		xmlSecShutdown();
+		xmlsec_up = 0;
+	}
+	xmlSchemaFreeValidCtxt(vctxt);
+	xmlSchemaFree(schema);
+	vctxt = NULL;
+	schema = NULL;
+	initialised = 0;
+	xmlCleanupParser();
+}
+
+const char *
+edoc_code_name(enum edoc_code code)
+{
+	if ((int)code < 0 || code >= EDOC_NCODES)
+		return ("internal");
+	return (code_names[code]);
+}
+
+const char *
+edoc_type_root(enum edoc_type type)
+{
+	if ((int)type <= EDOC_ANY || type >= EDOC_NTYPES)
+		return (NULL);
+	return (types[type].root);
+}
+
+const char *
+edoc_type_schema(enum edoc_type type)
+{
+	if ((int)type <= EDOC_ANY || type >= EDOC_NTYPES)
+		return (NULL);
+	return (types[type].schema);
+}
+
+enum edoc_type
+edoc_type_from_root(const char *root)
+{
+	int	i;
+
+	if (root == NULL)
+		return (EDOC_ANY);
+	for (i = EDOC_ANY + 1; i < EDOC_NTYPES; i++) {
+		if (strcmp(types[i].root, root) == 0)
+			return ((enum edoc_type)i);
+	}
+	return (EDOC_ANY);
+}
+
+/* Results and errors */
+
+void
+edoc_result_init(struct edoc_result *res)
+{
+	res->code = EDOC_OK;
+	res->type = EDOC_ANY;
+	res->id[0] = '\0';
+	res->nproblems = 0;
+	res->truncated = 0;
+}
+
+static void
+problem_add_msg(struct edoc_result *res, enum edoc_code code, int line,
+    int column, const char *msg)
+{
+	struct edoc_problem	*p;
+
+	if (res->code == EDOC_OK)
+		res->code = code;
+	if (res->nproblems >= EDOC_PROBLEMS_MAX) {
+		res->truncated++;
+		return;
+	}
+	p = &res->problems[res->nproblems++];
+	p->code = code;
+	p->line = line > 0 ? line : 0;
+	p->column = column > 0 ? column : 0;
+	copy_message(p->message, sizeof(p->message), msg);
+}
+
+void
+edoc_problem_add(struct edoc_result *res, enum edoc_code code, int line,
+    int column, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[EDOC_MSG_MAX];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	problem_add_msg(res, code, line, column, msg);
+}
+
+/*
+ * Copy a message as valid UTF-8 without control characters (they are
+ * not allowed in XML 1.0 text) and without trailing space, truncated on
+ * a character boundary. Invalid sequences become '?'.
+ */
+static void
+copy_message(char *dst, size_t dstsz, const char *src)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 o = 0, n, k;
+	unsigned int		 c;
+
+	while (*s != '\0') {
+		if (*s < 0x80) {
+			c = *s;
+			if (o + 1 >= dstsz)
+				break;
+			dst[o++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+			s++;
+			continue;
+		}
+		if ((*s & 0xe0) == 0xc0 && *s >= 0xc2) {
+			n = 2;
+			c = *s & 0x1f;
+		} else if ((*s & 0xf0) == 0xe0) {
+			n = 3;
+			c = *s & 0x0f;
+		} else if ((*s & 0xf8) == 0xf0 && *s <= 0xf4) {
+			n = 4;
+			c = *s & 0x07;
+		} else
+			n = 0;
+		for (k = 1; n != 0 && k < n; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				n = 0;
+			else
+				c = (c << 6) | (s[k] & 0x3f);
+		}
+		if (n == 0 || (n == 3 && (c < 0x800 ||
+		    (c >= 0xd800 && c <= 0xdfff) || c >= 0xfffe)) ||
+		    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+		    (c >= 0x80 && c <= 0x9f)) {
+			if (o + 1 >= dstsz)
+				break;
+			dst[o++] = '?';
+			s++;
+			continue;
+		}
+		if (o + n >= dstsz)
+			break;
+		memcpy(dst + o, s, n);
+		o += n;
+		s += n;
+	}
+	while (o > 0 && dst[o - 1] == ' ')
+		o--;
+	if (o == 0 && dstsz > 1) {
+		(void)snprintf(dst, dstsz, "(no message)");
+		return;
+	}
+	dst[o] = '\0';
+}
+
+static void
+collect_begin(struct collector *c, struct edoc_result *res)
+{
+	memset(c, 0, sizeof(*c));
+	c->res = res;
+	cur = c;
+	/* Per thread in libxml2: set it for whichever thread calls. */
+	xmlSetStructuredErrorFunc(NULL, on_error);
+	xmlSetGenericErrorFunc(NULL, on_generic);
+}
+
+static void
+collect_end(void)
+{
+	cur = NULL;
+}
+
+/*
+ * libxml2's structured errors: parser errors end the document (later
+ * schema errors are only their echo), schema errors get the parser's
+ * position when libxml2 gives none (it gives none while streaming).
+ */
+static void
+on_error(void *arg, xmlErrorPtr e)
+{
+	struct collector	*c = cur;
+	enum edoc_code		 code;
+	int			 line, col;
+
+	(void)arg;
+	if (c == NULL || c->res == NULL || e == NULL ||
+	    e->level == XML_ERR_WARNING || c->stopped)
+		return;
+	line = e->line;
+	col = e->int2;
+	if (e->domain == XML_FROM_SCHEMASV) {
+		if (c->fatal)
+			return;
+		code = EDOC_E_SCHEMA;
+		/* libxml2's echo of a facet error just reported. */
+		if (e->message != NULL && strstr(e->message,
+		    "No precomputed value available") != NULL)
+			return;
+		if (line == 0 && c->pctxt != NULL &&
+		    c->pctxt->input != NULL) {
+			line = c->pctxt->input->line;
+			col = c->pctxt->input->col;
+		}
+	} else if (e->domain == XML_FROM_PARSER ||
+	    e->domain == XML_FROM_NAMESPACE || e->domain == XML_FROM_IO ||
+	    e->domain == XML_FROM_I18N || e->domain == XML_FROM_MEMORY) {
+		if (e->domain == XML_FROM_MEMORY)
+			code = EDOC_E_INTERNAL;
+		else if (e->code == XML_ERR_INVALID_CHAR ||
+		    e->code == XML_ERR_INVALID_ENCODING ||
+		    e->code == XML_ERR_UNSUPPORTED_ENCODING ||
+		    e->domain == XML_FROM_I18N)
+			code = EDOC_E_ENCODING;
+		else
+			code = EDOC_E_MALFORMED;
+		if (c->fatal && e->domain != XML_FROM_NAMESPACE)
+			return;		/* one root cause is enough */
+		c->fatal = 1;
+	} else
+		return;		/* c14n, xpath...: the caller reports */
+	problem_add_msg(c->res, code, line, col,
+	    e->message != NULL ? e->message : "error");
+}
+
+static void
+on_generic(void *arg, const char *fmt, ...)
+{
+	(void)arg;
+	(void)fmt;
+}
+
+static void
+on_xmlsec(const char *file, int line, const char *func,
+    const char *errorObject, const char *errorSubject, int reason,
+    const char *msg)
+{
+	const char	*r = NULL;
+	int		 i;
+
+	(void)file;
+	(void)line;
+	(void)func;
+	(void)errorObject;
+	if (cur == NULL || cur->xmlsec_reason[0] != '\0')
+		return;
+	for (i = 0; i < XMLSEC_ERRORS_MAX_NUMBER; i++) {
+		if (xmlSecErrorsGetMsg(i) == NULL)
+			break;
+		if (xmlSecErrorsGetCode(i) == reason) {
+			r = xmlSecErrorsGetMsg(i);
+			break;
+		}
+	}
+	(void)snprintf(cur->xmlsec_reason, sizeof(cur->xmlsec_reason),
+	    "%s%s%s%s%s", r != NULL ? r : "error",
+	    errorSubject != NULL ? " (" : "",
+	    errorSubject != NULL ? errorSubject : "",
+	    errorSubject != NULL ? ")" : "",
+	    msg != NULL && *msg != '\0' ? "" : "");
+}
+
+/* Parsing */
+
+/* A DOCTYPE: refuse it before its internal subset is read. */
+static void
+sax_dtd(void *ctx, const xmlChar *name, const xmlChar *ext,
+    const xmlChar *sys)
+{
+	xmlParserCtxtPtr	 p = ctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	if (cur == NULL || cur->stopped)
+		return;
+	problem_add_msg(cur->res, EDOC_E_DOCTYPE, p->input->line,
+	    p->input->col, "DOCTYPE is not allowed: e-documents have no "
+	    "DTD, entity declarations or external entities");
+	cur->stopped = 1;
+	xmlStopParser(p);
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attr,
+    int nb_def, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr	 p = ctx;
+
+	if (cur != NULL && !cur->stopped) {
+		if (++cur->depth > EDOC_DEPTH_MAX) {
+			problem_add_msg(cur->res, EDOC_E_DEPTH,
+			    p->input->line, p->input->col,
+			    "elements nested deeper than the limit");
+			cur->stopped = 1;
+			xmlStopParser(p);
+			return;
+		}
+		if (cur->depth == 1) {
+			cur->root_line = p->input->line;
+			cur->root_col = p->input->col;
+		}
+	}
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_ns, ns,
+	    nb_attr, nb_def, attrs);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	if (cur != NULL && cur->depth > 0)
+		cur->depth--;
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+}
+
+/*
+ * UTF-8 only: refuse UTF-16/32 (by BOM or by the zero bytes of "<?"),
+ * and an XML declaration naming another encoding. The parser then reads
+ * the bytes as UTF-8 (XML_PARSE_IGNORE_ENC), so iconv never runs.
+ */
+static int
+encoding_ok(const unsigned char *b, size_t len)
+{
+	const unsigned char	*e, *q;
+	char			 enc[32];
+	size_t			 n;
+
+	if (len >= 2 && ((b[0] == 0xfe && b[1] == 0xff) ||
+	    (b[0] == 0xff && b[1] == 0xfe) || b[0] == 0 || b[1] == 0))
+		return (0);
+	if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+		b += 3;
+		len -= 3;
+	}
+	if (len < 6 || memcmp(b, "<?xml", 5) != 0 ||
+	    (b[5] != ' ' && b[5] != '\t' && b[5] != '\r' && b[5] != '\n'))
+		return (1);
+	if ((e = memchr(b, '>', len > 200 ? 200 : len)) == NULL)
+		return (1);	/* malformed: the parser says so */
+	for (q = b + 5; q + 8 < e; q++) {
+		if (memcmp(q, "encoding", 8) != 0)
+			continue;
+		q += 8;
+		while (q < e && (*q == ' ' || *q == '=' || *q == '\t'))
+			q++;
+		if (q >= e || (*q != '"' && *q != '\''))
+			return (1);
+		q++;
+		for (n = 0; q < e && *q != '"' && *q != '\'' &&
+		    n < sizeof(enc) - 1; q++)
+			enc[n++] = (char)*q;
+		enc[n] = '\0';
+		return (strcasecmp(enc, "UTF-8") == 0 ||
+		    strcasecmp(enc, "UTF8") == 0 ||
+		    strcasecmp(enc, "US-ASCII") == 0);
+	}
+	return (1);
+}
+
+int
+edoc_check(const void *buf, size_t len, enum edoc_type want,
+    struct edoc_result *res, xmlDocPtr *docp)
+{
+	struct collector	 c;
+	xmlParserCtxtPtr	 p = NULL;
+	xmlSchemaSAXPlugPtr	 plug = NULL;
+	xmlDocPtr		 doc = NULL;
+	int			 valid;
+
+	if (docp != NULL)
+		*docp = NULL;
+	if (!initialised) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "edoc_init was not called");
+		return (-1);
+	}
+	if (buf == NULL || len == 0) {
+		edoc_problem_add(res, EDOC_E_SIZE, 0, 0, "empty document");
+		return (-1);
+	}
+	if (len > EDOC_SIZE_MAX) {
+		edoc_problem_add(res, EDOC_E_SIZE, 0, 0,
+		    "document of %zu bytes is over the limit of %d bytes",
+		    len, EDOC_SIZE_MAX);
+		return (-1);
+	}
+	if (!encoding_ok(buf, len)) {
+		edoc_problem_add(res, EDOC_E_ENCODING, 1, 1,
+		    "e-documents are UTF-8");
+		return (-1);
+	}
+
+	collect_begin(&c, res);
+	if ((p = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0, "out of memory");
+		goto done;
+	}
+	c.pctxt = p;
+	p->sax->internalSubset = sax_dtd;
+	p->sax->externalSubset = NULL;
+	p->sax->startElementNs = sax_start;
+	p->sax->endElementNs = sax_end;
+	(void)xmlCtxtUseOptions(p, PARSE_OPTIONS);
+	/* xmlCtxtUseOptions may reset entity handling: keep it off. */
+	p->replaceEntities = 0;
+	p->loadsubset = 0;
+	p->validate = 0;
+
+	if ((plug = xmlSchemaSAXPlug(vctxt, &p->sax, &p->userData)) == NULL) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "cannot start the validator");
+		goto done;
+	}
+	(void)xmlParseDocument(p);
+	xmlSchemaSAXUnplug(plug);
+	plug = NULL;
+
+	doc = p->myDoc;
+	p->myDoc = NULL;
+	valid = xmlSchemaIsValid(vctxt);
+	if (c.stopped || !p->wellFormed || !p->nsWellFormed ||
+	    doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		if (res->code == EDOC_OK)
+			edoc_problem_add(res, EDOC_E_MALFORMED,
+			    p->input != NULL ? p->input->line : 0,
+			    p->input != NULL ? p->input->col : 0,
+			    "not a well-formed XML document");
+		xmlFreeDoc(doc);
+		doc = NULL;
+		goto done;
+	}
+	c.pctxt = NULL;
+	read_root(doc, want, c.root_line, c.root_col, res);
+	if (res->code == EDOC_OK && valid != 1)
+		edoc_problem_add(res, EDOC_E_SCHEMA, 0, 0,
+		    "the document is not valid");
+	if (res->code == EDOC_E_NAMESPACE || res->code == EDOC_E_UNKNOWN) {
+		/* Nothing else can be said about a foreign document. */
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+
+done:
+	if (plug != NULL)
+		xmlSchemaSAXUnplug(plug);
+	if (p != NULL) {
+		if (p->myDoc != NULL)
+			xmlFreeDoc(p->myDoc);
+		xmlFreeParserCtxt(p);
+	}
+	collect_end();
+	if (docp != NULL)
+		*docp = doc;
+	else
+		xmlFreeDoc(doc);
+	return (res->code == EDOC_OK ? 0 : -1);
+}
+
+/*
+ * Root element: the namespace and the document type (a wrong one makes
+ * the schema's complaints noise: replace them), and the document's ID.
+ */
+static void
+read_root(xmlDocPtr doc, enum edoc_type want, int line, int col,
+    struct edoc_result *res)
+{
+	xmlNodePtr	 root = xmlDocGetRootElement(doc), n;
+	xmlChar		*id;
+	size_t		 i, len;
+
+	if (root->ns == NULL || root->ns->href == NULL ||
+	    strcmp((const char *)root->ns->href, EDOC_NS) != 0) {
+		drop_schema_problems(res);
+		edoc_problem_add(res, EDOC_E_NAMESPACE, line, col,
+		    "root element '%s' is not in the namespace %s",
+		    (const char *)root->name, EDOC_NS);
+		return;
+	}
+	res->type = edoc_type_from_root((const char *)root->name);
+	if (res->type == EDOC_ANY) {
+		drop_schema_problems(res);
+		edoc_problem_add(res, EDOC_E_UNKNOWN, line, col,
+		    "'%s' is not a G2B e-document", (const char *)root->name);
+		return;
+	}
+	if (want != EDOC_ANY && res->type != want)
+		edoc_problem_add(res, EDOC_E_TYPE, line, col,
+		    "expected %s, received %s", edoc_type_root(want),
+		    edoc_type_root(res->type));
+	for (n = next_elem(root->children); n != NULL; n = next_elem(n->next)) {
+		if (strcmp((const char *)n->name, "ID") != 0 ||
+		    n->ns == NULL || strcmp((const char *)n->ns->href,
+		    EDOC_NS) != 0)
+			continue;
+		if ((id = xmlNodeGetContent(n)) == NULL)
+			break;
+		len = strlen((const char *)id);
+		for (i = 0; i < len; i++) {
+			if (!isalnum((unsigned char)id[i]) &&
+			    strchr("._:/-", id[i]) == NULL)
+				break;
+		}
+		if (len > 0 && len <= EDOC_ID_MAX && i == len)
+			memcpy(res->id, id, len + 1);
+		xmlFree(id);
+		break;
+	}
+}
+
+static void
+drop_schema_problems(struct edoc_result *res)
+{
+	size_t	i, o;
+
+	for (i = o = 0; i < res->nproblems; i++) {
+		if (res->problems[i].code != EDOC_E_SCHEMA)
+			res->problems[o++] = res->problems[i];
+	}
+	res->nproblems = o;
+	res->truncated = 0;
+	res->code = o > 0 ? res->problems[0].code : EDOC_OK;
+}
+
+/* Signatures */
+
+static xmlNodePtr
+next_elem(xmlNodePtr n)
+{
+	while (n != NULL && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return (n);
+}
+
+static int
+is_dsig(xmlNodePtr n, const char *name)
+{
+	return (n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	    strcmp((const char *)n->ns->href, EDOC_DSIG_NS) == 0 &&
+	    strcmp((const char *)n->name, name) == 0);
+}
+
+static int
+count_signatures(xmlNodePtr n)
+{
+	int	count = 0;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_dsig(n, "Signature"))
+			count++;
+		count += count_signatures(n->children);
+	}
+	return (count);
+}
+
+static int
+attr_is(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlChar	*v;
+	int	 eq;
+
+	if ((v = xmlGetNoNsProp(n, (const xmlChar *)name)) == NULL)
+		return (0);
+	eq = strcmp((const char *)v, value) == 0;
+	xmlFree(v);
+	return (eq);
+}
+
+#define FORM(n, ...) do {						\
+	edoc_problem_add(res, EDOC_E_SIG_FORM,				\
+	    (n) != NULL ? (int)xmlGetLineNo(n) : 0, 0, __VA_ARGS__);	\
+	return (-1);							\
+} while (0)
+
+/*
+ * The shape we accept, checked before xmlsec sees anything:
+ *   Signature ( SignedInfo, SignatureValue, KeyInfo? ) - no Object
+ *   SignedInfo ( CanonicalizationMethod exc-c14n | c14n,
+ *                SignatureMethod ecdsa-sha256 | rsa-sha256,
+ *                Reference URI="" ( Transforms ( enveloped, c14n? ),
+ *                                   DigestMethod sha256, DigestValue ) )
+ *   KeyInfo ( X509Data ( X509Certificate ... ) | KeyName | KeyValue )*
+ * and every X509Certificate in KeyInfo must be the registered one.
+ */
+static int
+check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
+{
+	xmlNodePtr	 si, sv, ki, c, t, x;
+	xmlChar		*b64;
+	unsigned char	*der = NULL, *certder = NULL, *q;
+	int		 derlen, certlen, ok, ntrans;
+
+	si = next_elem(sig->children);
+	if (!is_dsig(si, "SignedInfo"))
+		FORM(sig, "Signature has no SignedInfo");
+	sv = next_elem(si->next);
+	if (!is_dsig(sv, "SignatureValue"))
+		FORM(sig, "Signature has no SignatureValue");
+	ki = next_elem(sv->next);
+	if (ki != NULL && !is_dsig(ki, "KeyInfo"))
+		FORM(ki, "Signature may hold only SignedInfo, "
+		    "SignatureValue and KeyInfo");
+	if (ki != NULL && next_elem(ki->next) != NULL)
+		FORM(ki, "Signature may hold only SignedInfo, "
+		    "SignatureValue and KeyInfo");
+
+	c = next_elem(si->children);
+	if (!is_dsig(c, "CanonicalizationMethod") ||
+	    (!attr_is(c, "Algorithm", ALG_EXC_C14N) &&
+	    !attr_is(c, "Algorithm", ALG_C14N)))
+		FORM(si, "CanonicalizationMethod must be exclusive or "
+		    "inclusive C14N 1.0 without comments");
+	c = next_elem(c->next);
+	if (!is_dsig(c, "SignatureMethod") ||
+	    (!attr_is(c, "Algorithm", ALG_ECDSA256) &&
+	    !attr_is(c, "Algorithm", ALG_RSA256)))
+		FORM(si, "SignatureMethod must be ECDSA-SHA256 or "
+		    "RSA-SHA256");
+	c = next_elem(c->next);
+	if (!is_dsig(c, "Reference"))
+		FORM(si, "SignedInfo has no Reference");
+	if (next_elem(c->next) != NULL)
+		FORM(c, "exactly one Reference is allowed");
+	if (!attr_is(c, "URI", ""))
+		FORM(c, "the Reference must be URI=\"\" (the whole document)");
+	t = next_elem(c->children);
+	if (!is_dsig(t, "Transforms"))
+		FORM(c, "the Reference must have the enveloped-signature "
+		    "transform");
+	x = next_elem(t->children);
+	ntrans = 0;
+	for (; x != NULL; x = next_elem(x->next), ntrans++) {
+		if (!is_dsig(x, "Transform") || x->children != NULL)
+			FORM(x, "unexpected transform content");
+		if (ntrans == 0 && attr_is(x, "Algorithm", ALG_ENVELOPED))
+			continue;
+		if (ntrans == 1 && (attr_is(x, "Algorithm", ALG_EXC_C14N) ||
+		    attr_is(x, "Algorithm", ALG_C14N)))
+			continue;
+		FORM(x, "transforms must be enveloped-signature, then "
+		    "optionally one C14N");
+	}
+	if (ntrans == 0)
+		FORM(t, "the Reference must have the enveloped-signature "
+		    "transform");
+	x = next_elem(t->next);
+	if (!is_dsig(x, "DigestMethod") || !attr_is(x, "Algorithm",
+	    ALG_SHA256))
+		FORM(c, "DigestMethod must be SHA-256");
+
+	if (ki == NULL)
+		return (0);
+	if ((certlen = i2d_X509(cert, &certder)) <= 0) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0, "out of memory");
+		return (-1);
+	}
+	ok = 0;
+	for (c = next_elem(ki->children); c != NULL; c = next_elem(c->next)) {
+		if (is_dsig(c, "KeyName") || is_dsig(c, "KeyValue"))
+			continue;
+		if (!is_dsig(c, "X509Data")) {
+			OPENSSL_free(certder);
+			FORM(c, "KeyInfo may hold only X509Data, KeyName and "
+			    "KeyValue (no RetrievalMethod)");
+		}
+		for (x = next_elem(c->children); x != NULL;
+		    x = next_elem(x->next)) {
+			if (!is_dsig(x, "X509Certificate"))
+				continue;
+			b64 = xmlNodeGetContent(x);
+			der = NULL;
+			derlen = -1;
+			if (b64 != NULL) {
+				size_t	 blen = strlen((char *)b64), i, j;
+				char	*clean = malloc(blen + 1);
+
+				if (clean != NULL) {
+					for (i = j = 0; i < blen; i++)
+						if (!isspace(b64[i]))
+							clean[j++] = b64[i];
+					clean[j] = '\0';
+					der = malloc(j + 1);
+					if (der != NULL)
+						derlen = EVP_DecodeBlock(der,
+						    (unsigned char *)clean,
+						    (int)j);
+					/* Decoded length counts the padding. */
+					if (derlen > 0 && j >= 1 &&
+					    clean[j - 1] == '=')
+						derlen--;
+					if (derlen > 0 && j >= 2 &&
+					    clean[j - 2] == '=')
+						derlen--;
+					free(clean);
+				}
+				xmlFree(b64);
+			}
+			q = der;
+			if (derlen != certlen || q == NULL ||
+			    memcmp(q, certder, certlen) != 0) {
+				free(der);
+				OPENSSL_free(certder);
+				edoc_problem_add(res, EDOC_E_SIG_CERT,
+				    (int)xmlGetLineNo(x), 0,
+				    "the certificate in KeyInfo is not the "
+				    "sender's registered certificate");
+				return (-1);
+			}
+			free(der);
+			ok = 1;
+		}
+	}
+	OPENSSL_free(certder);
+	(void)ok;
+	return (0);
+}
+
+#undef FORM
+
+static X509 *
+cert_parse(const char *pem)
+{
+	BIO	*bio;
+	X509	*x;
+
+	if (pem == NULL || strlen(pem) > 65536)
+		return (NULL);
+	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL)
+		return (NULL);
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	return (x);
+}
+
+/* 1: EC P-256, 2: RSA >= 2048 bits, 0: anything else. */
+static int
+key_kind(EVP_PKEY *k)
+{
+	char	curve[64];
+	size_t	len;
+
+	if (k == NULL)
+		return (0);
+	if (EVP_PKEY_get_base_id(k) == EVP_PKEY_EC) {
+		if (EVP_PKEY_get_utf8_string_param(k, "group", curve,
+		    sizeof(curve), &len) != 1)
+			return (0);
+		return (strcmp(curve, "prime256v1") == 0 ? 1 : 0);
+	}
+	if (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA)
+		return (EVP_PKEY_get_bits(k) >= 2048 ? 2 : 0);
+	return (0);
+}
+
+int
+edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
+{
+	struct collector	 c;
+	xmlNodePtr		 root, sig, last;
+	X509			*cert = NULL;
+	xmlSecKeyPtr		 key = NULL;
+	xmlSecDSigCtxPtr	 ctx = NULL;
+	xmlSecDSigReferenceCtxPtr ref;
+	int			 nsig, rc = -1;
+
+	if (!initialised) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "edoc_init was not called");
+		return (-1);
+	}
+	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
+		edoc_problem_add(res, EDOC_E_MALFORMED, 0, 0, "no document");
+		return (-1);
+	}
+	if ((cert = cert_parse(cert_pem)) == NULL ||
+	    key_kind(X509_get0_pubkey(cert)) == 0) {
+		X509_free(cert);
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0, "the registered "
+		    "certificate is not an EC P-256 or RSA >= 2048 "
+		    "certificate in PEM");
+		return (-1);
+	}
+
+	nsig = count_signatures(root);
+	for (last = root->last; last != NULL &&
+	    last->type != XML_ELEMENT_NODE; last = last->prev)
+		;
+	if (nsig == 0) {
+		edoc_problem_add(res, EDOC_E_SIG_MISSING, 0, 0,
+		    "the document is not signed (no ds:Signature)");
+		goto done;
+	}
+	if (nsig > 1 || !is_dsig(last, "Signature")) {
+		edoc_problem_add(res, EDOC_E_SIG_FORM, 0, 0,
+		    "exactly one ds:Signature, the last child of the root "
+		    "element, is allowed");
+		goto done;
+	}
+	sig = last;
+	if (check_sig_form(sig, cert, res) == -1)
+		goto done;
+
+	collect_begin(&c, res);
+	key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)cert_pem,
+	    (xmlSecSize)strlen(cert_pem), xmlSecKeyDataFormatCertPem, NULL,
+	    NULL, NULL);
+	if (key == NULL) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
+		    "cannot use the registered certificate's key");
+		goto done_c;
+	}
+	if ((ctx = xmlSecDSigCtxCreate(NULL)) == NULL) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0, "out of memory");
+		goto done_c;
+	}
+	ctx->signKey = key;
+	key = NULL;
+	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
+	ctx->keyInfoReadCtx.retrievalMethodCtx.enabledUris =
+	    xmlSecTransformUriTypeNone;
+	if (xmlSecDSigCtxEnableReferenceTransform(ctx,
+	    xmlSecTransformEnvelopedId) < 0 ||
+	    xmlSecDSigCtxEnableReferenceTransform(ctx,
+	    xmlSecTransformExclC14NId) < 0 ||
+	    xmlSecDSigCtxEnableReferenceTransform(ctx,
+	    xmlSecTransformInclC14NId) < 0 ||
+	    xmlSecDSigCtxEnableReferenceTransform(ctx,
+	    xmlSecTransformSha256Id) < 0 ||
+	    xmlSecDSigCtxEnableSignatureTransform(ctx,
+	    xmlSecTransformExclC14NId) < 0 ||
+	    xmlSecDSigCtxEnableSignatureTransform(ctx,
+	    xmlSecTransformInclC14NId) < 0 ||
+	    xmlSecDSigCtxEnableSignatureTransform(ctx,
+	    xmlSecTransformEcdsaSha256Id) < 0 ||
+	    xmlSecDSigCtxEnableSignatureTransform(ctx,
+	    xmlSecTransformRsaSha256Id) < 0) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "cannot restrict the signature transforms");
+		goto done_c;
+	}
+	if (xmlSecDSigCtxVerify(ctx, sig) < 0) {
+		edoc_problem_add(res, EDOC_E_SIG_INVALID,
+		    (int)xmlGetLineNo(sig), 0,
+		    "the signature cannot be checked with the registered "
+		    "certificate: %s", c.xmlsec_reason[0] != '\0' ?
+		    c.xmlsec_reason : "xmlsec failed");
+		goto done_c;
+	}
+	if (ctx->status == xmlSecDSigStatusSucceeded) {
+		rc = 0;
+		goto done_c;
+	}
+	ref = xmlSecPtrListGetSize(&ctx->signedInfoReferences) > 0 ?
+	    xmlSecPtrListGetItem(&ctx->signedInfoReferences, 0) : NULL;
+	if (ref != NULL && ref->status != xmlSecDSigStatusSucceeded)
+		edoc_problem_add(res, EDOC_E_SIG_DIGEST,
+		    (int)xmlGetLineNo(sig), 0,
+		    "the document was changed after it was signed "
+		    "(digest mismatch)");
+	else
+		edoc_problem_add(res, EDOC_E_SIG_INVALID,
+		    (int)xmlGetLineNo(sig), 0,
+		    "the signature was not made with the registered "
+		    "certificate's key");
+
+done_c:
+	collect_end();
+done:
+	if (ctx != NULL)
+		xmlSecDSigCtxDestroy(ctx);
+	if (key != NULL)
+		xmlSecKeyDestroy(key);
+	X509_free(cert);
+	return (rc);
+}
+
+int
+edoc_inbound(const void *buf, size_t len, enum edoc_type want,
+    const char *cert_pem, struct edoc_result *res, xmlDocPtr *docp)
+{
+	xmlDocPtr	doc = NULL;
+
+	if (docp != NULL)
+		*docp = NULL;
+	edoc_result_init(res);
+	(void)edoc_check(buf, len, want, res, &doc);
+	if (doc == NULL)
+		return (-1);
+	(void)edoc_verify(doc, cert_pem, res);
+	if (res->code != EDOC_OK) {
+		xmlFreeDoc(doc);
+		return (-1);
+	}
+	if (docp != NULL)
+		*docp = doc;
+	else
+		xmlFreeDoc(doc);
+	return (0);
+}
+
+int
+edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
+    struct edoc_result *res)
+{
+	struct collector	 c;
+	xmlNodePtr		 root, sig = NULL, ref, ki, x509;
+	xmlSecKeyPtr		 key = NULL;
+	xmlSecDSigCtxPtr	 ctx = NULL;
+	xmlSecTransformId	 method;
+	BIO			*bio = NULL;
+	EVP_PKEY		*pkey = NULL;
+	X509			*cert = NULL;
+	int			 kind, rc = -1;
+
+	if (!initialised) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "edoc_init was not called");
+		return (-1);
+	}
+	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL) {
+		edoc_problem_add(res, EDOC_E_MALFORMED, 0, 0, "no document");
+		return (-1);
+	}
+	if (count_signatures(root) != 0) {
+		edoc_problem_add(res, EDOC_E_SIG_FORM, 0, 0,
+		    "the document is already signed");
+		return (-1);
+	}
+	if (key_pem == NULL || strlen(key_pem) > 65536 ||
+	    (bio = BIO_new_mem_buf(key_pem, -1)) == NULL ||
+	    (pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL ||
+	    (cert = cert_parse(cert_pem)) == NULL) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0, "the key or the "
+		    "certificate is not readable PEM (the key must not be "
+		    "encrypted)");
+		goto out;
+	}
+	if ((kind = key_kind(pkey)) == 0) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
+		    "the key must be EC P-256 or RSA of 2048 bits or more");
+		goto out;
+	}
+	if (X509_check_private_key(cert, pkey) != 1) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
+		    "the certificate is not the key's certificate");
+		goto out;
+	}
+	method = kind == 1 ? xmlSecTransformEcdsaSha256Id :
+	    xmlSecTransformRsaSha256Id;
+
+	collect_begin(&c, res);
+	key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)key_pem,
+	    (xmlSecSize)strlen(key_pem), xmlSecKeyDataFormatPem, NULL, NULL,
+	    NULL);
+	if (key == NULL || xmlSecCryptoAppKeyCertLoadMemory(key,
+	    (const xmlSecByte *)cert_pem, (xmlSecSize)strlen(cert_pem),
+	    xmlSecKeyDataFormatPem) < 0) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
+		    "xmlsec cannot load the key: %s", c.xmlsec_reason);
+		goto out_c;
+	}
+	sig = xmlSecTmplSignatureCreateNsPref(doc, xmlSecTransformExclC14NId,
+	    method, NULL, (const xmlChar *)"ds");
+	if (sig == NULL || xmlAddChild(root, sig) == NULL) {
+		xmlFreeNode(sig);
+		sig = NULL;
+		goto oom;
+	}
+	if ((ref = xmlSecTmplSignatureAddReference(sig,
+	    xmlSecTransformSha256Id, NULL, (const xmlChar *)"", NULL)) ==
+	    NULL ||
+	    xmlSecTmplReferenceAddTransform(ref,
+	    xmlSecTransformEnvelopedId) == NULL ||
+	    xmlSecTmplReferenceAddTransform(ref,
+	    xmlSecTransformExclC14NId) == NULL ||
+	    (ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL)) == NULL ||
+	    (x509 = xmlSecTmplKeyInfoAddX509Data(ki)) == NULL ||
+	    xmlSecTmplX509DataAddCertificate(x509) == NULL)
+		goto oom;
+	if ((ctx = xmlSecDSigCtxCreate(NULL)) == NULL)
+		goto oom;
+	ctx->signKey = key;
+	key = NULL;
+	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
+		    "signing failed: %s", c.xmlsec_reason);
+		goto out_c;
+	}
+	sig = NULL;
+	rc = 0;
+	goto out_c;
+
+oom:
+	edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+	    "cannot build the signature");
+out_c:
+	collect_end();
+out:
+	if (sig != NULL) {
+		xmlUnlinkNode(sig);
+		xmlFreeNode(sig);
+	}
+	if (ctx != NULL)
+		xmlSecDSigCtxDestroy(ctx);
+	if (key != NULL)
+		xmlSecKeyDestroy(key);
+	EVP_PKEY_free(pkey);
+	X509_free(cert);
+	BIO_free(bio);
+	return (rc);
+}
+
+int
+edoc_serialize(xmlDocPtr doc, char **out, size_t *outlen)
+{
+	xmlChar	*mem = NULL;
+	int	 len = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (doc == NULL)
+		return (-1);
+	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	if (mem == NULL || len <= 0) {
+		xmlFree(mem);
+		return (-1);
+	}
+	if ((*out = malloc((size_t)len + 1)) == NULL) {
+		xmlFree(mem);
+		return (-1);
+	}
+	memcpy(*out, mem, (size_t)len);
+	(*out)[len] = '\0';
+	*outlen = (size_t)len;
+	xmlFree(mem);
+	return (0);
+}
+
+int
+edoc_outbound(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
+    char **out, size_t *outlen, struct edoc_result *res)
+{
+	*out = NULL;
+	*outlen = 0;
+	edoc_result_init(res);
+	if (key_pem != NULL && edoc_sign(doc, key_pem, cert_pem, res) == -1)
+		return (-1);
+	if (edoc_serialize(doc, out, outlen) == -1) {
+		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
+		    "cannot serialise the document");
+		return (-1);
+	}
+	if (edoc_check(*out, *outlen, EDOC_ANY, res, NULL) == -1) {
+		free(*out);
+		*out = NULL;
+		*outlen = 0;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The acknowledgement / error document */
+
+static xmlNodePtr
+add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
+{
+	return (xmlNewTextChild(parent, ns, (const xmlChar *)name,
+	    (const xmlChar *)text));
+}
+
+int
+edoc_response(const struct edoc_result *in, const void *received,
+    size_t received_len, const char *response_id, xmlDocPtr *docp)
+{
+	struct edoc_result	*chk = NULL;
+	xmlDocPtr		 doc = NULL;
+	xmlNodePtr		 root, n, dr, ref, pr;
+	xmlNsPtr		 ns;
+	unsigned char		 md[32], rnd[12];
+	char			 hex[65], id[EDOC_ID_MAX + 1], now[32];
+	char			 num[32];
+	char			*out = NULL;
+	size_t			 outlen, i;
+	unsigned int		 mdlen;
+	time_t			 t;
+	struct tm		 tm;
+	int			 accepted = in->code == EDOC_OK;
+
+	*docp = NULL;
+	if (!initialised)
+		return (-1);
+	if (EVP_Digest(received != NULL ? received : "", received_len, md,
+	    &mdlen, EVP_sha256(), NULL) != 1)
+		return (-1);
+	for (i = 0; i < 32; i++)
+		(void)snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (response_id == NULL) {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+			return (-1);
+		(void)snprintf(id, sizeof(id), "%s-", accepted ? "ACK" : "ERR");
+		for (i = 0; i < sizeof(rnd); i++)
+			(void)snprintf(id + 4 + 2 * i, 3, "%02x", rnd[i]);
+		response_id = id;
+	}
+	t = time(NULL);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return (-1);
+
+	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL ||
+	    (root = xmlNewNode(NULL,
+	    (const xmlChar *)"ApplicationResponse")) == NULL)
+		goto fail;
+	xmlDocSetRootElement(doc, root);
+	if ((ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL)) == NULL)
+		goto fail;
+	xmlSetNs(root, ns);
+	if (add_text(root, ns, "CustomizationID", EDOC_CUSTOMIZATION) ==
+	    NULL || add_text(root, ns, "ID", response_id) == NULL ||
+	    add_text(root, ns, "IssueDateTime", now) == NULL ||
+	    (n = add_text(root, ns, "SenderParty", NULL)) == NULL ||
+	    add_text(n, ns, "PortalID", "G2B") == NULL ||
+	    (dr = add_text(root, ns, "DocumentResponse", NULL)) == NULL ||
+	    add_text(dr, ns, "ResponseCode", accepted ? "Accepted" :
+	    "Rejected") == NULL ||
+	    (ref = add_text(dr, ns, "DocumentReference", NULL)) == NULL)
+		goto fail;
+	if (in->id[0] != '\0' && add_text(ref, ns, "ID", in->id) == NULL)
+		goto fail;
+	if (edoc_type_root(in->type) != NULL && add_text(ref, ns,
+	    "DocumentTypeCode", edoc_type_root(in->type)) == NULL)
+		goto fail;
+	if (add_text(ref, ns, "DocumentHash", hex) == NULL)
+		goto fail;
+	for (i = 0; !accepted && i < in->nproblems && i < EDOC_PROBLEMS_MAX;
+	    i++) {
+		const struct edoc_problem *p = &in->problems[i];
+		char	msg[EDOC_MSG_MAX];
+
+		copy_message(msg, sizeof(msg), p->message);
+		if ((pr = add_text(dr, ns, "Problem", NULL)) == NULL ||
+		    add_text(pr, ns, "Code", edoc_code_name(p->code)) ==
+		    NULL || add_text(pr, ns, "Description", msg) == NULL)
+			goto fail;
+		if (p->line > 0) {
+			(void)snprintf(num, sizeof(num), "%d", p->line);
+			if (add_text(pr, ns, "LineNumber", num) == NULL)
+				goto fail;
+		}
+		if (p->column > 0) {
+			(void)snprintf(num, sizeof(num), "%d", p->column);
+			if (add_text(pr, ns, "ColumnNumber", num) == NULL)
+				goto fail;
+		}
+	}
+	if (!accepted && in->truncated > 0) {
+		(void)snprintf(num, sizeof(num), "%zu", in->truncated);
+		if (add_text(dr, ns, "TruncatedProblemCount", num) == NULL)
+			goto fail;
+	}
+
+	/* What we send must be valid: check the very bytes. */
+	if ((chk = malloc(sizeof(*chk))) == NULL ||
+	    edoc_outbound(doc, NULL, NULL, &out, &outlen, chk) == -1)
+		goto fail;
+	free(out);
+	free(chk);
+	*docp = doc;
+	return (0);
+
+fail:
+	free(chk);
+	xmlFreeDoc(doc);
+	return (-1);
+}
