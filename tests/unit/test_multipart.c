@@ -763,6 +763,29 @@ test_filename_path_reduced_to_base_name(void **state)
 	assert_filename_becomes("..a.pdf", "..a.pdf");
 }
 
+/*
+ * The HTML standard's encoding: browsers write '"' in a file name as %22
+ * and CR, LF as %0D, %0A. A quote comes back; a line break is refused.
+ * Nothing else is decoded, so "%2F" cannot smuggle in a path.
+ */
+static void
+test_filename_percent_escapes_from_browsers(void **state)
+{
+	(void)state;
+	assert_filename_becomes("견적 %22최종%22.pdf", "견적 \"최종\".pdf");
+	assert_filename_becomes("%22.pdf", "\".pdf");
+	assert_filename_becomes("100%.pdf", "100%.pdf");
+	assert_filename_becomes("50%25 할인.pdf", "50%25 할인.pdf");
+	assert_filename_becomes("..%2F..%2Fetc.pdf", "..%2F..%2Fetc.pdf");
+	assert_filename_becomes("a%2.pdf", "a%2.pdf");
+	assert_filename_becomes("a%2", "a%2");
+	assert_filename_refused("a%0D%0Ab.pdf");
+	assert_filename_refused("a%0Ab.pdf");
+	assert_filename_refused("a%0Db.pdf");
+	/* %22 alone decodes to a quote, not to an empty name. */
+	assert_filename_becomes("%22", "\"");
+}
+
 static void
 test_filename_length_limit(void **state)
 {
@@ -1385,6 +1408,7 @@ main(void)
 		cmocka_unit_test(test_binary_content_kept_exactly),
 		cmocka_unit_test(test_large_file),
 		cmocka_unit_test(test_filename_path_reduced_to_base_name),
+		cmocka_unit_test(test_filename_percent_escapes_from_browsers),
 		cmocka_unit_test(test_filename_length_limit),
 		cmocka_unit_test(test_header_variants),
 		cmocka_unit_test(test_header_block_size_limit),
