@@ -27,7 +27,9 @@ multipart_boundary(const char *ctype, char *out, size_t outlen)
 	size_t		 n, i;
 	int		 quoted;
 
-	if (ctype == NULL || strncasecmp(ctype, "multipart/form-data", 19))
+	if (ctype == NULL || strncasecmp(ctype, "multipart/form-data", 19) ||
+	    (ctype[19] != '\0' && ctype[19] != ';' && ctype[19] != ' ' &&
+	    ctype[19] != '\t'))
 		return (-1);
 	p = ctype + 19;
 	while ((p = strchr(p, ';')) != NULL) {
@@ -68,7 +70,9 @@ find(const unsigned char *hay, size_t n, const char *needle, size_t m)
 
 /*
  * The value of parameter key in a Content-Disposition header value
- * (name="x"; filename="y"), unquoted, copied to out. *found says whether
+ * (name="x"; filename="y"), unquoted, copied to out. Browsers escape a
+ * quote as %22 and never with a backslash, so a backslash is literal
+ * (a Windows path in a file name keeps its separators). *found says whether
  * it was there. Returns -1 if malformed or too long.
  */
 static int
@@ -100,8 +104,6 @@ param(const char *h, size_t n, const char *key, char *out, size_t outlen,
 					break;
 				if (!quoted && (h[i] == ';' || h[i] == ' '))
 					break;
-				if (quoted && h[i] == '\\' && i + 1 < n)
-					i++;
 				if (o + 1 >= outlen)
 					return (-1);
 				out[o++] = h[i++];
@@ -117,8 +119,6 @@ param(const char *h, size_t n, const char *key, char *out, size_t outlen,
 		while (i < n && (quoted || h[i] != ';')) {
 			if (h[i] == '"')
 				quoted = !quoted;
-			else if (quoted && h[i] == '\\')
-				i++;
 			i++;
 		}
 	}
@@ -147,7 +147,8 @@ headers(const unsigned char *h, size_t n, char *name, size_t namelen,
 		if (eol == NULL)
 			eol = end;
 		len = (size_t)(eol - line);
-		if (memchr(line, '\0', len) != NULL)
+		if (memchr(line, '\0', len) != NULL ||
+		    memchr(line, ':', len) == NULL)
 			return (-1);
 		if (len >= 20 && strncasecmp((const char *)line,
 		    "content-disposition:", 20) == 0) {
@@ -268,8 +269,12 @@ multipart_parse(const unsigned char *body, size_t len, const char *boundary,
 			/* A part with no headers at all is not form-data. */
 			goto bad;
 		}
+		/* The headers end before the next delimiter, or it is bad. */
+		if (find(p, (size_t)(hend - p), delim, dlen) != NULL)
+			goto bad;
 		if (headers(p, (size_t)(hend - p), name, sizeof(name), raw,
-		    sizeof(raw), &is_file) == -1 || strlen(name) > FORM_MAX_KEY)
+		    sizeof(raw), &is_file) == -1 || strlen(name) > FORM_MAX_KEY ||
+		    !utf8_valid(name, strlen(name)))
 			goto bad;
 		p = hend + 4;
 		if ((next = find(p, (size_t)(end - p), delim, dlen)) == NULL)

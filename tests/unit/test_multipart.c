@@ -1381,6 +1381,74 @@ test_refusal_leaves_no_partial_form(void **state)
 	free(b);
 	strbuf_cleanup(&sb);
 }
+/* ---------------------------------------------------------------------
+ * Regressions found by probing: each was accepted (or mangled) before.
+ */
+#define BUG_B "----WebKitFormBoundaryAbC123"
+static int
+bug_run(const char *s, struct form *f, struct mp_files *fl, unsigned char **b)
+{
+	size_t n = strlen(s);
+	*b = malloc(n); memcpy(*b, s, n);
+	form_init(f);
+	return (multipart_parse(*b, n, BUG_B, f, fl));
+}
+static void
+test_ie_full_windows_path(void **st)
+{
+	struct form f; struct mp_files fl; unsigned char *b;
+	(void)st;
+	assert_int_equal(bug_run("--" BUG_B "\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"C:\\Users\\kim\\Desktop\\공고문.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+	    "%PDF-1.4\r\n--" BUG_B "--\r\n", &f, &fl, &b), 0);
+	assert_int_equal(fl.n, 1);
+	assert_string_equal(fl.f[0].filename, "공고문.pdf");
+	form_cleanup(&f); free(b);
+}
+static void
+test_part_without_blank_line_merges_with_next(void **st)
+{
+	struct form f; struct mp_files fl; unsigned char *b;
+	(void)st;
+	assert_int_equal(bug_run("--" BUG_B "\r\nContent-Disposition: form-data; name=\"a\"\r\n"
+	    "--" BUG_B "\r\nX-Other: y\r\n\r\nv\r\n--" BUG_B "--\r\n", &f, &fl, &b), -1);
+	form_cleanup(&f); free(b);
+}
+static void
+test_part_without_headers_before_valid_part(void **st)
+{
+	struct form f; struct mp_files fl; unsigned char *b;
+	(void)st;
+	assert_int_equal(bug_run("--" BUG_B "\r\n\r\nx\r\n--" BUG_B "\r\nContent-Disposition: form-data; "
+	    "name=\"after\"\r\n\r\n1\r\n--" BUG_B "--\r\n", &f, &fl, &b), -1);
+	form_cleanup(&f); free(b);
+}
+static void
+test_file_field_name_not_utf8(void **st)
+{
+	struct form f; struct mp_files fl; unsigned char *b;
+	(void)st;
+	assert_int_equal(bug_run("--" BUG_B "\r\nContent-Disposition: form-data; name=\"\xff\"; "
+	    "filename=\"a.pdf\"\r\n\r\n%PDF-\r\n--" BUG_B "--\r\n", &f, &fl, &b), -1);
+	form_cleanup(&f); free(b);
+}
+static void
+test_boundary_type_prefix(void **st)
+{
+	char out[80];
+	(void)st;
+	assert_int_equal(multipart_boundary("multipart/form-data-x; boundary=abc", out, sizeof out), -1);
+	assert_int_equal(multipart_boundary("multipart/form-dataevil; boundary=abc", out, sizeof out), -1);
+}
+static void
+test_boundary_after_quoted_param_with_semicolon(void **st)
+{
+	char out[80];
+	(void)st;
+	assert_int_equal(multipart_boundary("multipart/form-data; x=\"a;b\"; boundary=abc", out, sizeof out), 0);
+	assert_string_equal(out, "abc");
+}
+
 
 int
 main(void)
@@ -1431,7 +1499,13 @@ main(void)
 		cmocka_unit_test(test_file_count_limit),
 		cmocka_unit_test(test_part_count_limit),
 		cmocka_unit_test(test_refusal_leaves_no_partial_form),
-	};
+		cmocka_unit_test(test_ie_full_windows_path),
+	cmocka_unit_test(test_part_without_blank_line_merges_with_next),
+	cmocka_unit_test(test_part_without_headers_before_valid_part),
+	cmocka_unit_test(test_file_field_name_not_utf8),
+	cmocka_unit_test(test_boundary_type_prefix),
+	cmocka_unit_test(test_boundary_after_quoted_param_with_semicolon),
+};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
