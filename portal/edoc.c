@@ -621,6 +621,8 @@ edoc_check(const void *buf, size_t len, enum edoc_type want,
 	valid = xmlSchemaIsValid(vctxt);
 	if (c.stopped || !p->wellFormed || !p->nsWellFormed ||
 	    doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		/* Not a document: where it breaks is all there is to say. */
+		drop_schema_problems(res);
 		if (res->code == EDOC_OK)
 			edoc_problem_add(res, EDOC_E_MALFORMED,
 			    p->input != NULL ? p->input->line : 0,
@@ -1054,7 +1056,7 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 	}
 	ref = xmlSecPtrListGetSize(&ctx->signedInfoReferences) > 0 ?
 	    xmlSecPtrListGetItem(&ctx->signedInfoReferences, 0) : NULL;
-	if (ref != NULL && ref->status != xmlSecDSigStatusSucceeded)
+	if (ref != NULL && ref->status == xmlSecDSigStatusInvalid)
 		edoc_problem_add(res, EDOC_E_SIG_DIGEST,
 		    (int)xmlGetLineNo(sig), 0,
 		    "the document was changed after it was signed "
