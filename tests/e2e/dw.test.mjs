@@ -82,6 +82,8 @@ function checkWhole() {
 	const dup = one(`SELECT count(*) FROM (SELECT org_id FROM dw.dim_supplier WHERE is_current
 		GROUP BY org_id HAVING count(*) > 1) x`);
 	assert.equal(dup, '0');
+	// Every fact key has its dimension row.
+	assert.deepEqual(q('SELECT fact, key, rows FROM dw.orphans() WHERE rows > 0'), []);
 }
 
 before(async () => {
