@@ -15,10 +15,11 @@ LDLIBS		:= -lpq -lssl -lcrypto
 
 # Kore-free code: linked into the module and into the unit tests.
 CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
-		   portal/validate.c portal/crypto.c portal/multipart.c bidding/prices.c bidding/seal.c \
+		   portal/validate.c portal/crypto.c portal/multipart.c portal/usagefmt.c \
+		   bidding/prices.c bidding/seal.c \
 		   bidding/opening.c bidding/noticeform.c bidding/ca.c bidding/bidfmt.c \
 		   bidding/attach.c
-KORE_SRC	:= portal/web.c portal/resources.c portal/init.c \
+KORE_SRC	:= portal/web.c portal/resources.c portal/init.c portal/capture.c \
 		   portal/pages.c portal/account.c portal/register.c \
 		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c \
 		   bidding/attachments.c

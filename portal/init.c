@@ -114,6 +114,16 @@ config_read(void)
 	if ((v = getenv("G2B_SESSION_MINUTES")) != NULL && atoi(v) > 0 &&
 	    atoi(v) <= 24 * 60)
 		g2b_conf.idle_minutes = atoi(v);
+	if ((v = getenv("G2B_USAGE_DIR")) != NULL && *v != '\0')
+		g2b_conf.usage_dir = kore_strdup(v);
+	else {
+		snprintf(cwd, sizeof(cwd), "%s/var/usage", g2b_conf.root);
+		g2b_conf.usage_dir = kore_strdup(cwd);
+	}
+	snprintf(cwd, sizeof(cwd), "%s/var", g2b_conf.root);
+	(void)mkdir(cwd, 0750);
+	if (mkdir(g2b_conf.usage_dir, 0750) == -1 && errno != EEXIST)
+		fatal("G2B_USAGE_DIR %s: %s", g2b_conf.usage_dir, errno_s);
 	v = getenv("G2B_SECURE_COOKIES");
 	g2b_conf.secure_cookies = (v != NULL && !strcmp(v, "1"));
 	if ((v = getenv("G2B_TRUSTED_PROXY")) != NULL && *v != '\0')

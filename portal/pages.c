@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "validate.h"
+#include "capture.h"
 #include "web.h"
 
 int	page_home(struct http_request *);
@@ -123,6 +124,7 @@ page_live(struct http_request *req)
 	g2b_headers(req, "application/json");
 	http_response_header(req, "cache-control", "no-store");
 	http_response(req, 200, "{\"status\":\"ok\"}\n", 16);
+	capture_request(req, NULL, "live", 16);
 	return (KORE_RESULT_OK);
 }
 
@@ -142,9 +144,11 @@ page_static(struct http_request *req)
 	if (http_request_header(req, "if-none-match", &inm) &&
 	    !strcmp(inm, etag)) {
 		http_response(req, 304, NULL, 0);
+		capture_request(req, NULL, "static", 0);
 		return (KORE_RESULT_OK);
 	}
 	http_response(req, 200, data, len);
+	capture_request(req, NULL, "static", len);
 	return (KORE_RESULT_OK);
 }
 

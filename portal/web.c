@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "validate.h"
+#include "capture.h"
 #include "web.h"
 
 #define S_START		0
@@ -56,6 +57,7 @@ g2b_run(struct http_request *req, const struct g2b_route *route)
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->req = req;
 		ctx->route = route;
+		ctx->t0_us = capture_now_us();
 		req->fsm_state = S_START;
 	}
 	return (http_state_run(states, sizeof(states) / sizeof(states[0]),
@@ -70,6 +72,7 @@ ctx_free(struct http_request *req)
 
 	if ((ctx = http_state_get(req)) == NULL)
 		return;
+	capture_request(req, ctx, ctx->route->name, ctx->resp_bytes);
 	if (ctx->sql_bound)
 		kore_pgsql_cleanup(&ctx->sql);
 	if (ctx->res != NULL)
@@ -767,6 +770,7 @@ g2b_send(struct g2b_ctx *ctx, int status, const char *ctype,
 	g2b_headers(ctx->req, ctype);
 	http_response_header(ctx->req, "cache-control", "no-store");
 	set_cookies(ctx);
+	ctx->resp_bytes = len;
 	http_response(ctx->req, status, data, len);
 	return (STEP_DONE);
 }

@@ -122,6 +122,10 @@ struct g2b_ctx {
 	void			*ptr;
 	void			(*ptr_free)(void *);
 
+	/* For the usage event (portal/capture.c). */
+	int64_t			 t0_us;
+	size_t			 resp_bytes;
+
 	/* Handler scratch, freed with the request. */
 	char			*s[8];
 	long long		 n[4];
@@ -190,6 +194,7 @@ void		 g2b_headers(struct http_request *, const char *);
 /* Server-wide settings, read once at start-up (portal/init.c). */
 struct g2b_config {
 	char		*root;
+	char		*usage_dir;	/* G2B_USAGE_DIR, default var/usage */
 	char		*dsn;
 	unsigned char	 secret[32];
 	int		 idle_minutes;

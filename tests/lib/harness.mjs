@@ -69,6 +69,7 @@ export async function startServer(opts = {}) {
 		G2B_SECRET: randomBytes(32).toString('hex'),
 		G2B_DEMO: opts.demo === false ? '0' : '1',
 		G2B_CA_DIR: path.join(OUT, 'ca'),
+		G2B_USAGE_DIR: path.join(OUT, `usage-${tag}`),
 		...(opts.env || {}),
 	};
 	sh('sh', [path.join(ROOT, 'conf/mkconf.sh'), conf, '127.0.0.1', String(port),
