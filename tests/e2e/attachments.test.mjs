@@ -882,8 +882,8 @@ test('bodies and access: 413, 415, 400 for a malformed body, 403 without CSRF, 4
 		const r = await sendRaw(agency, u, good(), b);
 		assert.equal(r.status, 415, `${u}: ${r.status}`);
 	}
-	// A body over the upload limit (~10.25 MB): 413, whether announced by
-	// Content-Length or not.
+	// A body over the upload limit (~10.25 MB): 413, well over it and just
+	// over it (the answer comes from the Content-Length, before the body).
 	{
 		await agency.get(url);
 		const huge = multipart([{ name: 'csrf', data: agency.csrf() },
