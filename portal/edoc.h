@@ -10,19 +10,29 @@
  * type, the signer's certificate in KeyInfo/X509Data) that is the last
  * child of the root element.
  *
- * Inbound (a Kore handler or task, with the body it received):
+ * Inbound (a Kore handler or task, with the body it received and the
+ * sender's registered certificate; error handling shortened):
  *
  *	struct edoc_result	*res = malloc(sizeof(*res));
- *	xmlDocPtr		 doc;
+ *	xmlDocPtr		 doc, answer;
+ *	char			*out;
+ *	size_t			 outlen;
  *
  *	if (edoc_inbound(body, len, EDOC_BID, sender_cert_pem, res,
  *	    &doc) == 0) {
- *		... use doc (valid, signed by sender_cert_pem's key) ...
+ *		... use doc: valid, unchanged, signed by the sender ...
  *		xmlFreeDoc(doc);
- *		edoc_response(res, body, len, NULL, &ack, &acklen);
- *	} else {
- *		edoc_response(res, body, len, NULL, &err, &errlen);
  *	}
+ *	edoc_response(res, body, len, NULL, &answer);	   (Accepted or
+ *							    Rejected)
+ *	edoc_outbound(answer, portal_key_pem, portal_cert_pem, &out,
+ *	    &outlen, res2);				   (signed, checked)
+ *	xmlFreeDoc(answer);
+ *	... send out (application/xml), free(out) ...
+ *
+ * A suggested HTTP mapping: 200 with the Accepted response; 422 with the
+ * Rejected response for every problem code except too-large (413) and
+ * internal (500), so that the sender always gets a document it can read.
  *
  * edoc_inbound parses safely (no network, no DTD: any DOCTYPE is
  * refused, so no entity can be declared or expanded; size and nesting
@@ -170,7 +180,9 @@ enum edoc_type	 edoc_type_from_root(const char *root);	/* EDOC_ANY if none */
 
 /*
  * Safe parse and schema validation of len bytes at buf, in one pass.
- * want is the expected type (EDOC_ANY for any). On 0 the document is
+ * want is the expected type (EDOC_ANY for any). res must have been
+ * emptied by edoc_result_init (problems are appended, and -1 is returned
+ * whenever res holds any). On 0 the document is
  * well-formed, a G2B e-document of the wanted type and valid, and *docp
  * (if docp is not NULL) gets it. On -1 res lists the problems; *docp
  * still gets the tree when the document was well-formed (e.g. to verify

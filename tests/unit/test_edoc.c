@@ -675,6 +675,21 @@ test_sign_verify_ecdsa(void **state)
 	free(out);
 }
 
+/* A signature made once and committed still verifies (C14N is stable). */
+static void
+test_committed_signature(void **state)
+{
+	char	*doc, *cert;
+
+	(void)state;
+	doc = sample("bid", "valid-signed.xml", NULL);
+	cert = sample("bid", "signer-cert.pem", NULL);
+	assert_int_equal(inbound(doc, cert), EDOC_OK);
+	assert_int_equal(inbound(doc, K.eecert), EDOC_E_SIG_CERT);
+	free(doc);
+	free(cert);
+}
+
 static void
 test_sign_verify_rsa(void **state)
 {
@@ -1003,6 +1018,7 @@ main(void)
 		cmocka_unit_test(test_encoding),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_sign_verify_ecdsa),
+		cmocka_unit_test(test_committed_signature),
 		cmocka_unit_test(test_sign_verify_rsa),
 		cmocka_unit_test(test_sign_refusals),
 		cmocka_unit_test(test_tampering_detected),
