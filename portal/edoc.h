@@ -78,7 +78,7 @@
 #define EDOC_SIZE_MAX		(4 * 1024 * 1024)	/* bytes of a document */
 #define EDOC_DEPTH_MAX		32	/* element nesting (ours is <= 12) */
 #define EDOC_PROBLEMS_MAX	50	/* problems listed; more are counted */
-#define EDOC_MSG_MAX		256	/* bytes of a message, with the NUL */
+#define EDOC_MSG_MAX		512	/* bytes of a message, with the NUL */
 #define EDOC_ID_MAX		64	/* characters of a document ID */
 
 /* The document types, by root element (see edoc_type_root). */
@@ -142,7 +142,7 @@ struct edoc_problem {
  * What a check found. code is EDOC_OK or the code of the first problem
  * (the root cause: later problems may follow from it). type and id are
  * filled as soon as the root element and its ID child have been read
- * (id is "" if absent or not a valid identifier). About 14 KB: allocate
+ * (id is "" if absent or not a valid identifier). About 26 KB: allocate
  * it, don't put it on a small stack.
  */
 struct edoc_result {

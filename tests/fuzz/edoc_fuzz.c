@@ -4,6 +4,8 @@
  * whatever parsed, and the error/acknowledgement document built from the
  * result, which must always succeed (edoc_response validates its own
  * output, so a failure here means the portal could not answer a sender).
+ * The same input is checked twice: the validator is reused across
+ * documents, so a verdict that depends on the previous input is a bug.
  *
  * Built and run by tests/fuzz/run.sh; the seed corpus is
  * tests/fuzz/corpus (every schema sample, signed documents made with the
@@ -33,7 +35,7 @@ static const char cert_pem[] =
 	"-----END CERTIFICATE-----\n"
 	;
 
-static struct edoc_result	res;
+static struct edoc_result	res, again;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -52,8 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	xmlDocPtr	doc = NULL, resp = NULL;
 
+	edoc_result_init(&again);
+	(void)edoc_check(data, size, EDOC_ANY, &again, NULL);
 	edoc_result_init(&res);
 	(void)edoc_check(data, size, EDOC_ANY, &res, &doc);
+	if (res.code != again.code || res.nproblems != again.nproblems)
+		abort();
 	if (doc != NULL) {
 		(void)edoc_verify(doc, cert_pem, &res);
 		xmlFreeDoc(doc);
