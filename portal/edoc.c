@@ -57,7 +57,7 @@ struct collector {
 	int			 fatal;		/* not well-formed */
 	int			 root_line;
 	int			 root_col;
-	char			 xmlsec_reason[128];
+	char			 xmlsec_reason[200];
 };
 
 static const struct {
@@ -453,10 +453,10 @@ on_xmlsec(const char *file, int line, const char *func,
 	}
 	(void)snprintf(cur->xmlsec_reason, sizeof(cur->xmlsec_reason),
 	    "%s%s%s%s%s", r != NULL ? r : "error",
-	    errorSubject != NULL ? " (" : "",
+	    errorSubject != NULL ? " in " : "",
 	    errorSubject != NULL ? errorSubject : "",
-	    errorSubject != NULL ? ")" : "",
-	    msg != NULL && *msg != '\0' ? "" : "");
+	    msg != NULL && *msg != '\0' ? ": " : "",
+	    msg != NULL ? msg : "");
 }
 
 /* Parsing */
