@@ -57,6 +57,10 @@ struct collector {
 	int			 fatal;		/* not well-formed */
 	int			 root_line;
 	int			 root_col;
+	xmlStructuredErrorFunc	 old_serror;	/* the caller's handlers */
+	void			*old_sctx;
+	xmlGenericErrorFunc	 old_error;
+	void			*old_ctx;
 	char			 xmlsec_reason[200];
 };
 
@@ -142,23 +146,20 @@ edoc_init(const char *xsd_dir)
 		return (0);
 	xmlInitParser();
 	LIBXML_TEST_VERSION
-	xmlSetStructuredErrorFunc(NULL, on_error);
-	xmlSetGenericErrorFunc(NULL, on_generic);
 
 	if (xsd_dir == NULL)
 		xsd_dir = "xsd";
 	n = snprintf(path, sizeof(path), "%s/edoc.xsd", xsd_dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return (-1);
-	/* Our own schema files: errors here are a deployment error. */
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlSetGenericErrorFunc(NULL, NULL);
+	/*
+	 * Our own schema files: errors here are a deployment error and go
+	 * to libxml2's default handler (stderr).
+	 */
 	if ((pctx = xmlSchemaNewParserCtxt(path)) == NULL)
 		return (-1);
 	schema = xmlSchemaParse(pctx);
 	xmlSchemaFreeParserCtxt(pctx);
-	xmlSetStructuredErrorFunc(NULL, on_error);
-	xmlSetGenericErrorFunc(NULL, on_generic);
 	if (schema == NULL) {
 		fprintf(stderr, "edoc: cannot load schema %s\n", path);
 		return (-1);
@@ -358,15 +359,26 @@ collect_begin(struct collector *c, struct edoc_result *res)
 {
 	memset(c, 0, sizeof(*c));
 	c->res = res;
-	cur = c;
-	/* Per thread in libxml2: set it for whichever thread calls. */
+	/*
+	 * Per thread in libxml2: set ours for whichever thread calls, and
+	 * give other code in the process its own back afterwards.
+	 */
+	c->old_serror = xmlStructuredError;
+	c->old_sctx = xmlStructuredErrorContext;
+	c->old_error = xmlGenericError;
+	c->old_ctx = xmlGenericErrorContext;
 	xmlSetStructuredErrorFunc(NULL, on_error);
 	xmlSetGenericErrorFunc(NULL, on_generic);
+	cur = c;
 }
 
 static void
 collect_end(void)
 {
+	if (cur == NULL)
+		return;
+	xmlSetStructuredErrorFunc(cur->old_sctx, cur->old_serror);
+	xmlSetGenericErrorFunc(cur->old_ctx, cur->old_error);
 	cur = NULL;
 }
 

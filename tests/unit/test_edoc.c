@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1004,6 +1005,46 @@ test_outbound_refuses_invalid(void **state)
 	free(r);
 }
 
+/* Problems are collected, never printed: stderr stays empty. */
+static void
+test_silent(void **state)
+{
+	char		 path[64], *out, *t;
+	size_t		 len;
+	struct stat	 st;
+	int		 fd, saved;
+
+	(void)state;
+	assert_int_equal(write_tmp("", 0, path, sizeof(path)), 0);
+	fflush(stderr);
+	assert_true((saved = dup(2)) != -1);
+	assert_true((fd = open(path, O_WRONLY)) != -1);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+
+	(void)check("<a><b></a>", 10, NULL);
+	(void)check("<!DOCTYPE a [<!ENTITY x SYSTEM \"/etc/passwd\">]><a>&x;</a>",
+	    55, NULL);
+	(void)check("<Tender xmlns=\"urn:g2b:edoc:1\"><Bad/></Tender>", 45,
+	    NULL);
+	out = signed_bid(K.eekey, K.eecert, &len);
+	t = replace(out, "<ds:SignatureValue>", "<ds:SignatureValue>!!");
+	(void)inbound(t, K.eecert);
+	(void)inbound(out, K.ee2cert);
+	free(t);
+	t = replace(out, "xmldsig-more#ecdsa-sha256", "xmldsig-more#rsa-sha256");
+	(void)inbound(t, K.eecert);
+	free(t);
+	free(out);
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+	assert_int_equal(stat(path, &st), 0);
+	unlink(path);
+	assert_int_equal(st.st_size, 0);
+}
+
 int
 main(void)
 {
@@ -1026,6 +1067,7 @@ main(void)
 		cmocka_unit_test(test_signature_form),
 		cmocka_unit_test(test_response_documents),
 		cmocka_unit_test(test_outbound_refuses_invalid),
+		cmocka_unit_test(test_silent),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
