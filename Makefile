@@ -20,6 +20,7 @@ CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
 		   bidding/opening.c bidding/noticeform.c bidding/ca.c bidding/bidfmt.c \
 		   bidding/attach.c
 KORE_SRC	:= portal/web.c portal/resources.c portal/init.c portal/capture.c \
+		   portal/logrotate.c \
 		   portal/pages.c portal/account.c portal/register.c \
 		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c \
 		   bidding/attachments.c

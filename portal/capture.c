@@ -57,6 +57,7 @@ kore_worker_configure(void)
 	snprintf(dir, sizeof(dir), "%s", g2b_conf.usage_dir);
 	if (enabled)
 		kore_timer_add(capture_tick, 1000, NULL, 0);
+	logrotate_worker_ready();
 }
 
 void

@@ -93,6 +93,7 @@ kore_parent_configure(int argc, char **argv)
 		fatal("cannot register database");
 	resources_load(g2b_conf.root);
 	bids_init(g2b_conf.root);
+	logrotate_init();
 }
 
 static void

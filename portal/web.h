@@ -203,6 +203,10 @@ struct g2b_config {
 };
 extern struct g2b_config	g2b_conf;
 
+/* Access-log rotation in the parent (portal/logrotate.c). */
+void		 logrotate_init(void);
+void		 logrotate_worker_ready(void);
+
 /* Resources (portal/resources.c), loaded in the parent before workers fork. */
 void		 resources_load(const char *);
 const char	*resources_template(const char *, size_t *);

@@ -92,6 +92,7 @@ export async function startServer(opts = {}) {
 	}
 	return {
 		base, port, db, log, pid: child.pid,
+		accessLog: path.join(OUT, `access-${tag}.log`), usageDir: env.G2B_USAGE_DIR,
 		dsn: env.G2B_DB,
 		sql: (q, args) => psql(db, q, args),
 		logText: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
