@@ -59,6 +59,14 @@
  * in a process (a worker or one of its task threads), not from two
  * threads at once: the error collector is per process.
  *
+ * System calls (for the worker's seccomp filter): edoc_init opens and
+ * reads the schema files and OpenSSL's configuration (openat, read,
+ * fstat/newfstatat, lseek, close, brk, mmap, munmap); every other call
+ * only allocates memory and draws random numbers (getrandom, for ECDSA
+ * and response IDs). Nothing here opens a socket or reads a file after
+ * edoc_init: documents come from memory and nothing they name is loaded.
+ * Kore's default filter with the portal's additions allows all of these.
+ *
  * Return values: 0 on success, -1 otherwise; on -1 the edoc_result (if
  * any) says why. Nothing here crashes or writes to stderr on bad input.
  * Strings and buffers returned through char ** are from malloc(3), for
