@@ -1005,6 +1005,52 @@ test_outbound_refuses_invalid(void **state)
 	free(r);
 }
 
+/*
+ * The fuzzing corpus (tests/fuzz/corpus) replayed under ASan/UBSan: the
+ * fuzz target's checks, for every input kept so far.
+ */
+static void
+test_fuzz_corpus(void **state)
+{
+	struct edoc_result	*r = result_new(), *r2 = result_new();
+	DIR			*dir;
+	struct dirent		*de;
+	xmlDocPtr		 doc, resp;
+	char			 path[1024], *buf;
+	size_t			 len;
+	int			 n = 0;
+
+	(void)state;
+	if ((dir = opendir("tests/fuzz/corpus")) == NULL)
+		skip();
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "tests/fuzz/corpus/%s",
+		    de->d_name);
+		buf = slurp(path, &len);
+		edoc_result_init(r2);
+		(void)edoc_check(buf, len, EDOC_ANY, r2, NULL);
+		edoc_result_init(r);
+		(void)edoc_check(buf, len, EDOC_ANY, r, &doc);
+		assert_int_equal(r->code, r2->code);
+		assert_int_equal(r->nproblems, r2->nproblems);
+		if (doc != NULL) {
+			(void)edoc_verify(doc, K.eecert, r);
+			xmlFreeDoc(doc);
+		}
+		if (edoc_response(r, buf, len, NULL, &resp) != 0)
+			fail_msg("%s: no response document", path);
+		xmlFreeDoc(resp);
+		free(buf);
+		n++;
+	}
+	closedir(dir);
+	free(r);
+	free(r2);
+	assert_true(n > 50);
+}
+
 /* Problems are collected, never printed: stderr stays empty. */
 static void
 test_silent(void **state)
@@ -1067,6 +1113,7 @@ main(void)
 		cmocka_unit_test(test_signature_form),
 		cmocka_unit_test(test_response_documents),
 		cmocka_unit_test(test_outbound_refuses_invalid),
+		cmocka_unit_test(test_fuzz_corpus),
 		cmocka_unit_test(test_silent),
 	};
 
