@@ -33,7 +33,7 @@
 
 #include "edoc.h"
 
-static void	usage(void);
+static void	usage(void) __attribute__((noreturn));
 static int	read_file(const char *, char **, size_t *);
 static int	write_file(const char *, const char *, size_t);
 static void	print_result(const char *, const struct edoc_result *);
