@@ -90,6 +90,7 @@ static const char *const code_names[EDOC_NCODES] = {
 	[EDOC_E_UNKNOWN] = "unknown-document",
 	[EDOC_E_TYPE] = "unexpected-document",
 	[EDOC_E_SCHEMA] = "schema",
+	[EDOC_E_RULE] = "rule",
 	[EDOC_E_SIG_MISSING] = "signature-missing",
 	[EDOC_E_SIG_FORM] = "signature-form",
 	[EDOC_E_SIG_CERT] = "signature-certificate",
@@ -132,6 +133,7 @@ static int	key_kind(EVP_PKEY *);
 static void	drop_schema_problems(struct edoc_result *);
 static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
 		    const char *);
+static void	rules(xmlDocPtr, enum edoc_type, struct edoc_result *);
 
 /* Init and names */
 
@@ -649,6 +651,8 @@ edoc_check(const void *buf, size_t len, enum edoc_type want,
 	if (res->code == EDOC_OK && valid != 1)
 		edoc_problem_add(res, EDOC_E_SCHEMA, 0, 0,
 		    "the document is not valid");
+	if (res->code == EDOC_OK)
+		rules(doc, res->type, res);
 	if (res->code == EDOC_E_NAMESPACE || res->code == EDOC_E_UNKNOWN) {
 		/* Nothing else can be said about a foreign document. */
 		xmlFreeDoc(doc);
@@ -734,6 +738,379 @@ drop_schema_problems(struct edoc_result *res)
 	res->nproblems = o;
 	res->truncated = 0;
 	res->code = o > 0 ? res->problems[0].code : EDOC_OK;
+}
+
+/* Rules beyond the schema (see edoc_check in edoc.h) */
+
+static xmlNodePtr
+child(xmlNodePtr n, const char *name)
+{
+	if (n == NULL)
+		return (NULL);
+	for (n = next_elem(n->children); n != NULL; n = next_elem(n->next)) {
+		if (n->ns != NULL && strcmp((const char *)n->ns->href,
+		    EDOC_NS) == 0 && strcmp((const char *)n->name, name) == 0)
+			return (n);
+	}
+	return (NULL);
+}
+
+static xmlNodePtr
+sibling(xmlNodePtr n, const char *name)
+{
+	for (n = next_elem(n->next); n != NULL; n = next_elem(n->next)) {
+		if (n->ns != NULL && strcmp((const char *)n->ns->href,
+		    EDOC_NS) == 0 && strcmp((const char *)n->name, name) == 0)
+			return (n);
+	}
+	return (NULL);
+}
+
+static int
+text_is(xmlNodePtr n, const char *value)
+{
+	xmlChar	*v;
+	int	 eq;
+
+	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+		return (0);
+	eq = strcmp((const char *)v, value) == 0;
+	xmlFree(v);
+	return (eq);
+}
+
+static void
+rule(struct edoc_result *res, xmlNodePtr n, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[EDOC_MSG_MAX];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	problem_add_msg(res, EDOC_E_RULE, n != NULL ?
+	    (int)xmlGetLineNo(n) : 0, 0, msg);
+}
+
+/*
+ * An AmountType in hundredths (the schema allows at most 18 digits, 2 of
+ * them decimals: below 10^18 hundredths) and its currency. -1 if absent.
+ */
+static int
+amount(xmlNodePtr n, long long *cents, char ccy[4])
+{
+	xmlChar		*v, *c;
+	const char	*p;
+	long long	 x = 0;
+	int		 frac = -1;
+
+	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+		return (-1);
+	for (p = (const char *)v; *p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r' || *p == '+'; p++)
+		;
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && frac == -1) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			break;
+		if (frac >= 2)
+			continue;
+		x = x * 10 + (*p - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	for (frac = frac < 0 ? 0 : frac; frac < 2; frac++)
+		x *= 10;
+	xmlFree(v);
+	*cents = x;
+	ccy[0] = '\0';
+	if ((c = xmlGetNoNsProp(n, (const xmlChar *)"currencyID")) != NULL) {
+		(void)snprintf(ccy, 4, "%s", (const char *)c);
+		xmlFree(c);
+	}
+	return (0);
+}
+
+static void
+fmt_cents(char *buf, size_t sz, long long c)
+{
+	(void)snprintf(buf, sz, "%lld.%02lld", c / 100, c % 100);
+}
+
+/*
+ * The amounts named amt of the elements named line under parent must
+ * add up to total.
+ */
+static void
+rule_sum(struct edoc_result *res, xmlNodePtr parent, const char *line,
+    const char *amt, xmlNodePtr total, const char *what)
+{
+	xmlNodePtr	 n;
+	long long	 sum = 0, c, t;
+	char		 lcur[4], tcur[4], a[32], b[32];
+
+	if (amount(total, &t, tcur) == -1)
+		return;
+	for (n = child(parent, line); n != NULL; n = sibling(n, line)) {
+		if (amount(child(n, amt), &c, lcur) == -1)
+			continue;
+		if (strcmp(lcur, tcur) != 0) {
+			rule(res, child(n, amt), "%s: amounts in %s and %s "
+			    "cannot be added", what, lcur, tcur);
+			return;
+		}
+		if (__builtin_add_overflow(sum, c, &sum)) {
+			rule(res, total, "%s: the lines overflow", what);
+			return;
+		}
+	}
+	if (sum != t) {
+		fmt_cents(a, sizeof(a), t);
+		fmt_cents(b, sizeof(b), sum);
+		rule(res, total, "%s %s %s is not the sum of the lines, %s",
+		    what, a, tcur, b);
+	}
+}
+
+/* 사업자등록번호 check digit (domain.md). */
+static int
+bizno_ok(const char *s)
+{
+	static const int	w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 };
+	int			i, sum = 0;
+
+	for (i = 0; i < 10; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+	if (s[10] != '\0')
+		return (0);
+	for (i = 0; i < 9; i++)
+		sum += (s[i] - '0') * w[i];
+	sum += ((s[8] - '0') * 5) / 10;
+	return ((10 - sum % 10) % 10 == s[9] - '0');
+}
+
+static void
+rules_bizno(xmlNodePtr n, struct edoc_result *res)
+{
+	xmlChar	*v;
+
+	for (n = next_elem(n); n != NULL; n = next_elem(n->next)) {
+		if (n->ns != NULL && strcmp((const char *)n->ns->href,
+		    EDOC_NS) == 0 && strcmp((const char *)n->name,
+		    "BusinessRegistrationNumber") == 0) {
+			if ((v = xmlNodeGetContent(n)) != NULL) {
+				if (!bizno_ok((const char *)v))
+					rule(res, n, "business registration "
+					    "number %s has a wrong check digit",
+					    (const char *)v);
+				xmlFree(v);
+			}
+			continue;
+		}
+		rules_bizno(n->children, res);
+	}
+}
+
+/* xs:dateTime with a zone (DateTimeType) as seconds since the epoch. */
+static int
+datetime(xmlNodePtr n, long long *t)
+{
+	xmlChar		*v;
+	struct tm	 tm;
+	const char	*p, *z;
+	int		 zh = 0, zm = 0, sign = 1, ok = 0;
+
+	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+		return (-1);
+	memset(&tm, 0, sizeof(tm));
+	p = (const char *)v;
+	if (sscanf(p, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+		z = p + strlen(p) - 1;
+		if (*z == 'Z')
+			ok = 1;
+		else if (strlen(p) >= 6 && sscanf(p + strlen(p) - 6,
+		    "%*[+-]%2d:%2d", &zh, &zm) == 2) {
+			sign = p[strlen(p) - 6] == '-' ? -1 : 1;
+			ok = 1;
+		}
+	}
+	xmlFree(v);
+	if (!ok)
+		return (-1);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t = (long long)timegm(&tm) - sign * (zh * 3600LL + zm * 60LL);
+	return (0);
+}
+
+static void
+rules_notice(xmlNodePtr root, struct edoc_result *res)
+{
+	xmlNodePtr	 pp, tt, tp, sp, budget, base, n;
+	long long	 b, a, t0, t1, t2;
+	char		 bc[4], ac[4];
+
+	if ((child(root, "Amendment") != NULL ||
+	    child(root, "Cancellation") != NULL) &&
+	    text_is(child(root, "NoticeOrder"), "0"))
+		rule(res, child(root, "NoticeOrder"), "an amendment or "
+		    "cancellation cannot be order 0");
+	pp = child(root, "ProcurementProject");
+	budget = child(pp, "BudgetAmount");
+	base = child(pp, "BaseAmount");
+	if (amount(budget, &b, bc) == 0 && amount(base, &a, ac) == 0) {
+		if (strcmp(bc, ac) != 0)
+			rule(res, base, "base amount and budget are in "
+			    "different currencies");
+		else if (a > b)
+			rule(res, base, "the base amount (기초금액) exceeds the "
+			    "budget");
+	}
+	tt = child(root, "TenderingTerms");
+	tp = child(root, "TenderingProcess");
+	n = child(tt, "AwardFloorRate");
+	if (text_is(child(tp, "AwardingMethodCode"), "qualification")) {
+		if (n == NULL)
+			rule(res, tt, "qualification review needs an "
+			    "AwardFloorRate");
+	} else if (n != NULL)
+		rule(res, n, "an AwardFloorRate is only for qualification "
+		    "review");
+	sp = child(tp, "TenderSubmissionPeriod");
+	if (datetime(child(sp, "StartDateTime"), &t0) == 0 &&
+	    datetime(child(sp, "EndDateTime"), &t1) == 0 &&
+	    datetime(child(tp, "OpeningDateTime"), &t2) == 0) {
+		if (t0 >= t1)
+			rule(res, sp, "the submission period ends before it "
+			    "starts");
+		if (t1 > t2)
+			rule(res, child(tp, "OpeningDateTime"), "the opening "
+			    "is before the end of the submission period");
+	}
+}
+
+static void
+rules_opening(xmlNodePtr root, struct edoc_result *res)
+{
+	xmlNodePtr	n;
+	int		valid, excluded;
+
+	for (n = child(root, "TenderResult"); n != NULL;
+	    n = sibling(n, "TenderResult")) {
+		valid = text_is(child(n, "Valid"), "true") ||
+		    text_is(child(n, "Valid"), "1");
+		excluded = text_is(child(n, "Excluded"), "true") ||
+		    text_is(child(n, "Excluded"), "1");
+		if (excluded && !valid)
+			rule(res, n, "an excluded bid must be a valid bid");
+		if (child(n, "Rank") != NULL && (!valid || excluded))
+			rule(res, child(n, "Rank"), "only valid bids that "
+			    "are not excluded have a rank");
+	}
+}
+
+static void
+rules_contract(xmlNodePtr root, struct edoc_result *res)
+{
+	xmlNodePtr	 vp = child(root, "ValidityPeriod");
+	xmlChar		*a = NULL, *b = NULL;
+
+	if (vp != NULL) {
+		a = xmlNodeGetContent(child(vp, "StartDate"));
+		b = xmlNodeGetContent(child(vp, "EndDate"));
+		if (a != NULL && b != NULL && strlen((char *)a) >= 10 &&
+		    strlen((char *)b) >= 10 && a[4] == '-' && b[4] == '-' &&
+		    strncmp((char *)a, (char *)b, 10) > 0)
+			rule(res, vp, "the contract ends before it starts");
+		xmlFree(a);
+		xmlFree(b);
+	}
+	rule_sum(res, root, "ContractItem", "LineAmount",
+	    child(root, "ContractAmount"), "ContractAmount");
+}
+
+static void
+rules_inspection(xmlNodePtr root, struct edoc_result *res)
+{
+	int	inst = text_is(child(root, "DeliveryKindCode"), "installment");
+
+	if (inst != (child(root, "InstallmentNumber") != NULL))
+		rule(res, child(root, "DeliveryKindCode"), "an "
+		    "InstallmentNumber is given exactly for an installment "
+		    "(기성) delivery");
+	rule_sum(res, root, "DeliveredItem", "LineAmount",
+	    child(root, "DeliveredAmount"), "DeliveredAmount");
+}
+
+static void
+rules_invoice(xmlNodePtr root, struct edoc_result *res)
+{
+	xmlNodePtr	 le = child(root, "LineExtensionAmount");
+	xmlNodePtr	 pay = child(root, "PayableAmount");
+	long long	 l, t, p;
+	char		 lc[4], tc[4], pc[4], a[32];
+
+	rule_sum(res, root, "InvoiceLine", "LineExtensionAmount", le,
+	    "LineExtensionAmount");
+	if (amount(le, &l, lc) == -1 ||
+	    amount(child(root, "TaxAmount"), &t, tc) == -1 ||
+	    amount(pay, &p, pc) == -1)
+		return;
+	if (strcmp(lc, tc) != 0 || strcmp(lc, pc) != 0)
+		rule(res, pay, "the invoice's amounts are in different "
+		    "currencies");
+	else if (l + t != p) {
+		fmt_cents(a, sizeof(a), l + t);
+		rule(res, pay, "PayableAmount is not LineExtensionAmount + "
+		    "TaxAmount (%s)", a);
+	}
+}
+
+static void
+rules_response(xmlNodePtr root, struct edoc_result *res)
+{
+	xmlNodePtr	dr = child(root, "DocumentResponse");
+	int		rejected = text_is(child(dr, "ResponseCode"),
+			    "Rejected");
+
+	if (rejected != (child(dr, "Problem") != NULL))
+		rule(res, child(dr, "ResponseCode"), "a response lists "
+		    "problems exactly when it is Rejected");
+}
+
+static void
+rules(xmlDocPtr doc, enum edoc_type type, struct edoc_result *res)
+{
+	xmlNodePtr	root = xmlDocGetRootElement(doc);
+
+	rules_bizno(root->children, res);
+	switch (type) {
+	case EDOC_NOTICE:
+		rules_notice(root, res);
+		break;
+	case EDOC_OPENING:
+		rules_opening(root, res);
+		break;
+	case EDOC_CONTRACT:
+		rules_contract(root, res);
+		break;
+	case EDOC_INSPECTION:
+		rules_inspection(root, res);
+		break;
+	case EDOC_INVOICE:
+		rules_invoice(root, res);
+		break;
+	case EDOC_RESPONSE:
+		rules_response(root, res);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Signatures */

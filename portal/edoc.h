@@ -121,6 +121,8 @@ enum edoc_code {
 	EDOC_E_UNKNOWN,		/* [unknown-document] root is no e-document */
 	EDOC_E_TYPE,		/* [unexpected-document] not the type wanted */
 	EDOC_E_SCHEMA,		/* [schema] a schema violation */
+	EDOC_E_RULE,		/* [rule] valid, but breaks a rule the schema
+				   cannot state (see edoc_check) */
 	EDOC_E_SIG_MISSING,	/* [signature-missing] no ds:Signature */
 	EDOC_E_SIG_FORM,	/* [signature-form] not one enveloped
 				   signature as the root's last child with
@@ -187,7 +189,22 @@ const char	*edoc_type_schema(enum edoc_type);	/* "bid.xsd", or NULL */
 enum edoc_type	 edoc_type_from_root(const char *root);	/* EDOC_ANY if none */
 
 /*
- * Safe parse and schema validation of len bytes at buf, in one pass.
+ * Safe parse and schema validation of len bytes at buf, in one pass,
+ * then, for a schema-valid document, the rules XSD 1.0 cannot state
+ * (EDOC_E_RULE, at the element's line, column 0):
+ *   - every BusinessRegistrationNumber has a correct check digit;
+ *   - notice: base amount <= budget, same currency; submission start <
+ *     end <= opening; an AwardFloorRate exactly when the award method is
+ *     qualification; an amendment or cancellation is not order 0;
+ *   - opening result: an excluded bid is a valid one; only valid, not
+ *     excluded bids have a rank;
+ *   - contract: start <= end; ContractAmount = the sum of LineAmount;
+ *   - inspection request: DeliveredAmount = the sum of LineAmount; an
+ *     InstallmentNumber exactly for an installment delivery;
+ *   - invoice: LineExtensionAmount = the sum of the lines',
+ *     PayableAmount = LineExtensionAmount + TaxAmount;
+ *   - response: Rejected exactly when it lists a Problem;
+ *   and sums add amounts of one currency only.
  * want is the expected type (EDOC_ANY for any). res must have been
  * emptied by edoc_result_init (problems are appended, and -1 is returned
  * whenever res holds any). On 0 the document is

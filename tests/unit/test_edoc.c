@@ -493,6 +493,93 @@ test_type_detection(void **state)
 	free(r);
 }
 
+/* Rules beyond the schema: the schema accepts each case, edoc does not. */
+static void
+test_rules(void **state)
+{
+	static const struct {
+		const char	*doc, *sample, *from, *to;
+		int		 line;
+	} cases[] = {
+		{ "bid", "valid-bid.xml", "<BusinessRegistrationNumber>"
+		    "1208147521", "<BusinessRegistrationNumber>1208147522", 9 },
+		{ "notice", "valid-registration.xml", "<BaseAmount currencyID="
+		    "\"KRW\">495000000", "<BaseAmount currencyID=\"KRW\">"
+		    "520000001", 22 },
+		{ "notice", "valid-registration.xml", "<BaseAmount currencyID="
+		    "\"KRW\">", "<BaseAmount currencyID=\"USD\">", 22 },
+		{ "notice", "valid-registration.xml", "<StartDateTime>"
+		    "2026-11-24T10:00:00+09:00", "<StartDateTime>"
+		    "2026-12-01T01:00:00Z", 49 },
+		{ "notice", "valid-registration.xml", "<OpeningDateTime>"
+		    "2026-12-01T11:00:00+09:00", "<OpeningDateTime>"
+		    "2026-12-01T00:59:59Z", 53 },
+		{ "notice", "valid-registration.xml", "\t\t<AwardFloorRate>"
+		    "84.245</AwardFloorRate>\n", "", 35 },
+		{ "notice", "valid-renotice.xml", "<PicksPerBidder>2"
+		    "</PicksPerBidder>", "<PicksPerBidder>2</PicksPerBidder>"
+		    "<AwardFloorRate>87.745</AwardFloorRate>", 41 },
+		{ "notice", "valid-amendment.xml", "<NoticeOrder>1<",
+		    "<NoticeOrder>0<", 7 },
+		{ "opening", "valid-opening.xml", "(below the award floor)"
+		    "</Reason>", "(below the award floor)</Reason><Rank>2"
+		    "</Rank>", 127 },
+		{ "opening", "valid-opening.xml", "<Valid>true</Valid>\n\t\t"
+		    "<Excluded>true", "<Valid>false</Valid>\n\t\t<Excluded>"
+		    "true", 115 },
+		{ "contract", "valid-contract.xml", "<LineAmount currencyID="
+		    "\"KRW\">14700000", "<LineAmount currencyID=\"KRW\">"
+		    "14700001", 20 },
+		{ "contract", "valid-contract.xml", "<EndDate>2027-02-28",
+		    "<EndDate>2026-12-04", 21 },
+		{ "inspection", "valid-inspection.xml", "<DeliveryKindCode>"
+		    "partial", "<DeliveryKindCode>installment", 15 },
+		{ "inspection", "valid-inspection.xml", "<DeliveredAmount "
+		    "currencyID=\"KRW\">178000000", "<DeliveredAmount "
+		    "currencyID=\"KRW\">178000000.01", 25 },
+		{ "invoice", "valid-invoice.xml", "<PayableAmount currencyID="
+		    "\"KRW\">178000000", "<PayableAmount currencyID=\"KRW\">"
+		    "177999999", 24 },
+		{ "invoice", "valid-invoice.xml", "<TaxAmount currencyID="
+		    "\"KRW\">", "<TaxAmount currencyID=\"USD\">", 24 },
+		{ "invoice", "valid-invoice.xml", "<LineExtensionAmount "
+		    "currencyID=\"KRW\">161818182</LineExtensionAmount>\n\t"
+		    "</InvoiceLine>", "<LineExtensionAmount currencyID=\"KRW\">"
+		    "161818181</LineExtensionAmount>\n\t</InvoiceLine>", 22 },
+		{ "response", "valid-rejected.xml", "<ResponseCode>Rejected",
+		    "<ResponseCode>Accepted", 10 },
+		{ "response", "valid-accepted.xml", "<ResponseCode>Accepted",
+		    "<ResponseCode>Rejected", 13 },
+	};
+	struct edoc_result	*r = result_new();
+	char			*in, *t, path[64], cmd[512];
+	size_t			 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		in = sample(cases[i].doc, cases[i].sample, &len);
+		t = replace(in, cases[i].from, cases[i].to);
+		if (check(t, strlen(t), r) != EDOC_E_RULE ||
+		    r->nproblems != 1 || r->problems[0].line != cases[i].line)
+			fail_msg("case %zu (%s): %s, %zu problems, line %d: %s",
+			    i, cases[i].sample, edoc_code_name(r->code),
+			    r->nproblems, r->nproblems > 0 ?
+			    r->problems[0].line : 0, r->nproblems > 0 ?
+			    r->problems[0].message : "-");
+		/* The schema alone accepts it. */
+		assert_int_equal(write_tmp(t, strlen(t), path, sizeof(path)),
+		    0);
+		snprintf(cmd, sizeof(cmd), "xmllint --noout --nonet --schema "
+		    "%s/%s.xsd %s >/dev/null 2>&1", xsd_dir, cases[i].doc,
+		    path);
+		assert_int_equal(run(cmd), 0);
+		unlink(path);
+		free(t);
+		free(in);
+	}
+	free(r);
+}
+
 /* Hostile input */
 
 static void
@@ -1099,6 +1186,7 @@ main(void)
 		cmocka_unit_test(test_schemas_annotated),
 		cmocka_unit_test(test_every_problem_listed),
 		cmocka_unit_test(test_type_detection),
+		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_size_limit),
