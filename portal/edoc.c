@@ -766,13 +766,37 @@ sibling(xmlNodePtr n, const char *name)
 	return (NULL);
 }
 
+/*
+ * An element's text without the leading and trailing white space the
+ * schema's whiteSpace facet ignores, for xmlFree; NULL if none.
+ */
+static xmlChar *
+trimmed(xmlNodePtr n)
+{
+	xmlChar	*v;
+	size_t	 a, b;
+
+	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+		return (NULL);
+	b = strlen((const char *)v);
+	while (b > 0 && (v[b - 1] == ' ' || v[b - 1] == '\t' ||
+	    v[b - 1] == '\n' || v[b - 1] == '\r'))
+		b--;
+	for (a = 0; a < b && (v[a] == ' ' || v[a] == '\t' || v[a] == '\n' ||
+	    v[a] == '\r'); a++)
+		;
+	memmove(v, v + a, b - a);
+	v[b - a] = '\0';
+	return (v);
+}
+
 static int
 text_is(xmlNodePtr n, const char *value)
 {
 	xmlChar	*v;
 	int	 eq;
 
-	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+	if ((v = trimmed(n)) == NULL)
 		return (0);
 	eq = strcmp((const char *)v, value) == 0;
 	xmlFree(v);
@@ -804,10 +828,9 @@ amount(xmlNodePtr n, long long *cents, char ccy[4])
 	long long	 x = 0;
 	int		 frac = -1;
 
-	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+	if ((v = trimmed(n)) == NULL)
 		return (-1);
-	for (p = (const char *)v; *p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r' || *p == '+'; p++)
+	for (p = (const char *)v; *p == '+'; p++)
 		;
 	for (; *p != '\0'; p++) {
 		if (*p == '.' && frac == -1) {
@@ -902,7 +925,7 @@ rules_bizno(xmlNodePtr n, struct edoc_result *res)
 		if (n->ns != NULL && strcmp((const char *)n->ns->href,
 		    EDOC_NS) == 0 && strcmp((const char *)n->name,
 		    "BusinessRegistrationNumber") == 0) {
-			if ((v = xmlNodeGetContent(n)) != NULL) {
+			if ((v = trimmed(n)) != NULL) {
 				if (!bizno_ok((const char *)v))
 					rule(res, n, "business registration "
 					    "number %s has a wrong check digit",
@@ -924,7 +947,7 @@ datetime(xmlNodePtr n, long long *t)
 	const char	*p, *z;
 	int		 zh = 0, zm = 0, sign = 1, ok = 0;
 
-	if (n == NULL || (v = xmlNodeGetContent(n)) == NULL)
+	if ((v = trimmed(n)) == NULL)
 		return (-1);
 	memset(&tm, 0, sizeof(tm));
 	p = (const char *)v;
@@ -1021,8 +1044,8 @@ rules_contract(xmlNodePtr root, struct edoc_result *res)
 	xmlChar		*a = NULL, *b = NULL;
 
 	if (vp != NULL) {
-		a = xmlNodeGetContent(child(vp, "StartDate"));
-		b = xmlNodeGetContent(child(vp, "EndDate"));
+		a = trimmed(child(vp, "StartDate"));
+		b = trimmed(child(vp, "EndDate"));
 		if (a != NULL && b != NULL && strlen((char *)a) >= 10 &&
 		    strlen((char *)b) >= 10 && a[4] == '-' && b[4] == '-' &&
 		    strncmp((char *)a, (char *)b, 10) > 0)

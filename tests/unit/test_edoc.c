@@ -552,10 +552,30 @@ test_rules(void **state)
 		    "<ResponseCode>Rejected", 13 },
 	};
 	struct edoc_result	*r = result_new();
-	char			*in, *t, path[64], cmd[512];
+	char			*in, *t, *u, path[64], cmd[512];
 	size_t			 i, len;
 
 	(void)state;
+	/* White space the schema ignores is ignored by the rules too. */
+	in = sample("notice", "valid-registration.xml", &len);
+	t = replace(in, "<AwardingMethodCode>qualification",
+	    "<AwardingMethodCode>\n\t qualification \n");
+	u = replace(t, "<AgencyCode>1230000</AgencyCode>",
+	    "<AgencyCode> 1230000\n</AgencyCode>");
+	free(t);
+	t = replace(u, "<EndDateTime>2026-12-01T10:00:00+09:00<",
+	    "<EndDateTime>\n 2026-12-01T10:00:00+09:00\n\t<");
+	assert_int_equal(check(t, strlen(t), r), EDOC_OK);
+	free(t);
+	free(u);
+	free(in);
+	in = sample("bid", "valid-bid.xml", &len);
+	t = replace(in, "<BusinessRegistrationNumber>1208147521<",
+	    "<BusinessRegistrationNumber>\n\t1208147521  <");
+	assert_int_equal(check(t, strlen(t), r), EDOC_OK);
+	free(t);
+	free(in);
+
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		in = sample(cases[i].doc, cases[i].sample, &len);
 		t = replace(in, cases[i].from, cases[i].to);
