@@ -174,6 +174,10 @@ att_loaded(struct g2b_ctx *ctx)
 	    !strcmp(g2b_val(ctx, 0, 4), "t"))
 		tmpl_set(v, "is_published", "1");
 	g2b_flash(ctx);
+	/* The refusals that come back by redirect read as such. */
+	if (g2b_get(ctx, "ok") != NULL &&
+	    !strncmp(g2b_get(ctx, "ok"), "attach_", 7))
+		tmpl_set(v, "flash_bad", "1");
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, att_listed,
 	    "SELECT " ATT_COLS " FROM bidding.attachment a "
@@ -268,11 +272,15 @@ att_added(struct g2b_ctx *ctx)
 	}
 	if (!strcmp(r, "not_found"))
 		return (g2b_error(ctx, 404));
-	snprintf(key, sizeof(key), "err.attach_%s",
-	    !strcmp(r, "closed") ? "closed" : !strcmp(r, "too_many") ?
-	    "too_many" : !strcmp(r, "duplicate") ? "duplicate" : "closed");
-	g2b_field_error(ctx, "file", key);
-	tmpl_set(ctx->vars, "form_error", "1");
+	if (!strcmp(r, "too_many") || !strcmp(r, "duplicate")) {
+		snprintf(key, sizeof(key), "err.attach_%s", r);
+		g2b_field_error(ctx, "file", key);
+		tmpl_set(ctx->vars, "form_error", "1");
+	} else {
+		/* Closed meanwhile: the page says so in its own alert. */
+		ctx->invalid = 1;
+		tmpl_set(ctx->vars, "closed_alert", "1");
+	}
 	return (att_get(ctx));
 }
 
@@ -326,7 +334,8 @@ rm_done(struct g2b_ctx *ctx)
 	if (!strcmp(r, "not_found"))
 		return (g2b_error(ctx, 404));
 	snprintf(url, sizeof(url), "/notices/%s/attachments?ok=%s", ctx->s[0],
-	    !strcmp(r, "ok") ? "detached" : "attach_closed");
+	    !strcmp(r, "ok") ? "detached" : !strcmp(r, "too_many") ?
+	    "attach_too_many" : "attach_closed");
 	return (g2b_redirect(ctx, url));
 }
 
@@ -368,6 +377,36 @@ hexval(int c)
 	return (-1);
 }
 
+/*
+ * If-None-Match (RFC 9110 13.1.2): "*" or any tag of the list equal to
+ * ours under weak comparison (a W/ prefix is ignored).
+ */
+static int
+etag_matches(const char *list, const char *hex)
+{
+	const char	*p, *q;
+	size_t		 n;
+
+	n = strlen(hex);
+	for (p = list; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return (1);
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return (0);
+		q = strchr(p + 1, '"');
+		if (q == NULL)
+			return (0);
+		if ((size_t)(q - p - 1) == n && !strncmp(p + 1, hex, n))
+			return (1);
+		p = q + 1;
+	}
+	return (0);
+}
+
 static int
 dl_loaded(struct g2b_ctx *ctx)
 {
@@ -391,7 +430,7 @@ dl_loaded(struct g2b_ctx *ctx)
 	http_response_header(ctx->req, "etag", cd.data);
 	inm = NULL;
 	if (http_request_header(ctx->req, "if-none-match", &inm) &&
-	    !strcmp(inm, cd.data)) {
+	    etag_matches(inm, etag)) {
 		strbuf_cleanup(&cd);
 		return (g2b_send(ctx, 304, "application/octet-stream", NULL, 0));
 	}

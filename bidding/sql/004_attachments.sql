@@ -99,7 +99,8 @@ END $$;
 
 -- Remove a file: a pending one (never public) is deleted; a published one
 -- is marked for removal by the next amendment (p_undo takes that back).
--- Returns 'ok', 'not_found' or 'closed'.
+-- Returns 'ok', 'not_found' (also: nothing to take back, already marked),
+-- 'too_many' (taking back would exceed 20 files) or 'closed'.
 CREATE FUNCTION bidding.attachment_remove(p_user bigint, p_notice bigint,
     p_id bigint, p_undo boolean, p_ip inet) RETURNS text
     LANGUAGE plpgsql AS $$
@@ -122,8 +123,24 @@ BEGIN
 			RETURN 'not_found';
 		END IF;
 		DELETE FROM bidding.attachment WHERE id = p_id;
+	ELSIF p_undo THEN
+		-- Only a pending removal can be taken back, and not past the
+		-- limit of 20 files in force.
+		IF NOT a.remove_pending THEN
+			RETURN 'not_found';
+		END IF;
+		IF (SELECT count(*) FROM bidding.attachment
+		     WHERE notice_id = p_notice AND removed_ord IS NULL
+		       AND NOT remove_pending) >= 20 THEN
+			RETURN 'too_many';
+		END IF;
+		UPDATE bidding.attachment SET remove_pending = false
+		 WHERE id = p_id;
 	ELSE
-		UPDATE bidding.attachment SET remove_pending = NOT p_undo
+		IF a.remove_pending THEN
+			RETURN 'not_found';
+		END IF;
+		UPDATE bidding.attachment SET remove_pending = true
 		 WHERE id = p_id;
 	END IF;
 	INSERT INTO portal.audit (actor, org_id, event, ip, detail)

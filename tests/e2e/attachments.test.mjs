@@ -325,10 +325,10 @@ async function downloadedOk(c, id, aid, name, data, ext) {
 
 // The rows of the management page.
 function rows(html) {
-	return [...html.matchAll(/<tr( class="removed")?><td><a href="\/notices\/(\d+)\/attachments\/(\d+)" download>([^<]*)<\/a><\/td><td class="num nowrap">([^<]*)<\/td><td class="mono wrap small">([^<]*)<\/td>\s*<td>([\s\S]*?)<\/td>\s*<td class="nowrap">([^<]*)<\/td>\s*<td>([\s\S]*?)<\/td><\/tr>/g)]
+	return [...html.matchAll(/<tr( class="removed")?><td><a href="\/notices\/(\d+)\/attachments\/(\d+)" download>([^<]*)<\/a><\/td><td class="num nowrap">([^<]*)<\/td><td class="mono small hash" title="([0-9a-f]{64})"><span class="hash-short">([^<]*)<\/span><\/td>\s*<td>([\s\S]*?)<\/td>\s*<td class="nowrap">([^<]*)<\/td>\s*<td>([\s\S]*?)<\/td><\/tr>/g)]
 		.map((m) => ({
-			removed: Boolean(m[1]), id: m[3], name: unescape(m[4]), size: m[5], sha256: m[6],
-			state: text(m[7]).trim(), at: m[8], actions: m[9],
+			removed: Boolean(m[1]), id: m[3], name: unescape(m[4]), size: m[5], sha256: m[7],
+			state: text(m[8]).trim(), at: m[9], actions: m[10], title: m[6],
 		}));
 }
 
@@ -369,6 +369,7 @@ function assertRefused(r, key, lang = 'ko', status = 400) {
 function assertClosed(r, lang) {
 	assert.equal(r.status, 400, `closed: ${r.status}`);
 	assert.ok(text(r.text).includes(amsg('attach.closed', lang)), `the closed message (${lang})`);
+	assert.match(r.text, /<p class="notice bad" role="alert">/, 'the alert gives the reason');
 	assert.ok(!r.text.includes('enctype="multipart/form-data"'), 'no upload form');
 }
 
@@ -775,6 +776,35 @@ test('on a published notice additions and removals wait for the next amendment, 
 	const again = await uploaded(agency, id, `공고문(재첨부) ${T}.pdf`, A.data);
 	assert.deepEqual((await stored(id)).at(-1).slice(5), ['-', '-', 'f']);
 	assert.notEqual(again, A.aid);
+});
+
+test('on a published notice: taking back a removal never makes a 21st file; a Keep or Remove that changes nothing writes nothing', async () => {
+	const id = await drafted('삭제 취소 제한 공고');
+	const files = [];
+	for (let i = 1; i <= 20; i++) files.push(await uploaded(agency, id, `문서 ${String(i).padStart(2, '0')}.txt`, content('txt', 70 + i)));
+	await publish(id);
+	const x = files[0];
+	// Keep on a file with no pending removal: nothing to take back.
+	let snap = await snapshot();
+	assert.equal((await removeFile(agency, id, x, true)).status, 404);
+	assert.deepEqual(await snapshot(), snap, 'no audit row for a removal that never happened');
+	// Remove X (pending), then again: the second changes nothing.
+	assert.equal((await removeFile(agency, id, x)).status, 303);
+	snap = await snapshot();
+	assert.equal((await removeFile(agency, id, x)).status, 404);
+	assert.deepEqual(await snapshot(), snap, 'a second removal writes nothing');
+	// Its place is taken by a new file; taking the removal back would
+	// make 21 files in force: refused, with the reason.
+	await uploaded(agency, id, '새 문서.pdf', content('pdf'));
+	snap = await snapshot();
+	const r = await removeFile(agency, id, x, true);
+	assert.equal(r.status, 303);
+	assert.equal(r.location, `/notices/${id}/attachments?ok=attach_too_many`);
+	const page = await agency.follow(r);
+	assert.ok(page.text.includes('class="notice bad"'), 'the refusal reads as one');
+	assert.ok(text(page.text).includes(amsg('flash.attach_too_many')));
+	assert.deepEqual(await snapshot(), snap, 'nothing written');
+	assert.equal(await one(srv, `SELECT remove_pending FROM bidding.attachment WHERE id = ${x}`), 't');
 });
 
 test('after the bid close (or a cancellation) the files cannot change; they stay downloadable', async () => {
