@@ -291,7 +291,12 @@ async function main() {
 		const bodies2 = await prepareBids(sup, n2, noticeKey(srv, n2.id), CRASH_N);
 		console.log(`set-up: ${N} suppliers with certificates, ${N + CRASH_N} sealed bids by build/g2b in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
-		// --- the rush
+		// --- the rush. A portal at a deadline has been serving for hours:
+		// warm it first at the rush's concurrency (a database-backed page),
+		// so that every worker has opened its pooled PostgreSQL
+		// connections (Kore opens them on first need, synchronously).
+		execFileSync('wrk', ['-t', '2', '-c', String(CONNS), '-d', '3s', `${srv.base}/notices/${n1.id}`],
+			{ stdio: 'ignore' });
 		const { results, secs, p50, p99, late } = await rushWrk(srv.base, n1, sup, bodies1);
 		const ok = results.filter((r) => r.status === 200);
 		const bad = results.filter((r) => r.status !== 200);
