@@ -7,7 +7,8 @@ CFLAGS		+= -Icrm
 UNIT_CFLAGS	+= -Icrm
 PROGRAMS	+= $(BUILD)/g2b-logs
 
-LOGS_SRC	:= crm/cli/g2b-logs.c crm/logparse.c crm/usage.c portal/strbuf.c
+LOGS_SRC	:= crm/cli/g2b-logs.c crm/logparse.c crm/usage.c portal/strbuf.c \
+		   portal/usagefmt.c
 $(BUILD)/g2b-logs: $(LOGS_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DG2B_LOGS_ROOT='"$(CURDIR)"' -o $@ $(LOGS_SRC) \

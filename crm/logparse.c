@@ -10,7 +10,7 @@
 
 static const char *const error_names[LP_E_COUNT] = {
 	"ok", "empty", "host", "ident", "time", "request", "status", "bytes",
-	"referer", "agent", "trailing", "toolong", "binary"
+	"referer", "agent", "trailing", "toolong", "binary", "u1"
 };
 
 const char *

@@ -33,6 +33,7 @@ enum lp_error {
 	LP_E_TRAILING,		/* unexpected text after the last field */
 	LP_E_TOOLONG,		/* longer than the importer's line limit */
 	LP_E_BINARY,		/* control bytes (NUL...) in the line */
+	LP_E_U1,		/* not a well-formed u1 usage event */
 	LP_E_COUNT
 };
 

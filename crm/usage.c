@@ -13,6 +13,7 @@
 
 #include "logparse.h"
 #include "usage.h"
+#include "usagefmt.h"
 
 static const char *const utype_names[US_UT_COUNT] = {
 	"visitor", "member", "supplier", "agency", "staff", "bot"
@@ -69,6 +70,85 @@ us_utype_of(const char *route, size_t n, const char *method, int status)
 	    prefix(route, n, "/notifications") || prefix(route, n, "/logout"))
 		return (US_UT_MEMBER);
 	return (US_UT_VISITOR);
+}
+
+int
+us_utype_of_role(const char *role, int logged_in)
+{
+	if (role == NULL)
+		return (logged_in ? US_UT_MEMBER : US_UT_VISITOR);
+	if (strcmp(role, "supplier") == 0)
+		return (US_UT_SUPPLIER);
+	if (strcmp(role, "agency") == 0 || strcmp(role, "officer") == 0)
+		return (US_UT_AGENCY);
+	if (strcmp(role, "staff") == 0 || strcmp(role, "agent") == 0)
+		return (US_UT_STAFF);
+	return (logged_in ? US_UT_MEMBER : US_UT_VISITOR);
+}
+
+/* A decimal integer filling s; "-" is 0 when dash_ok. */
+static int
+int_field(const char *s, int dash_ok, int64_t *out)
+{
+	int64_t	v = 0;
+	int	neg = 0;
+
+	if (dash_ok && strcmp(s, "-") == 0) {
+		*out = 0;
+		return (0);
+	}
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (*s == '\0')
+		return (-1);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+			return (-1);
+		v = v * 10 + (*s - '0');
+	}
+	*out = neg ? -v : v;
+	return (0);
+}
+
+static const char *
+dash_empty(const char *s)
+{
+	return (strcmp(s, "-") == 0 ? "" : s);
+}
+
+int
+us_u1_parse(char *line, struct us_u1 *e)
+{
+	char	*f[USAGE_FIELDS];
+	int64_t	 st;
+
+	memset(e, 0, sizeof(*e));
+	if (usage_split(line, f) == -1)
+		return (-1);
+	if (int_field(f[1], 0, &e->time_us) == -1 || e->time_us <= 0 ||
+	    int_field(f[4], 1, &e->user_id) == -1 || e->user_id < 0 ||
+	    int_field(f[5], 1, &e->org_id) == -1 || e->org_id < 0 ||
+	    int_field(f[10], 0, &st) == -1 || st < 100 || st > 599 ||
+	    int_field(f[11], 1, &e->bytes) == -1 || e->bytes < 0 ||
+	    int_field(f[12], 1, &e->dur_us) == -1)
+		return (-1);
+	if (e->dur_us < 0)
+		e->dur_us = 0;	/* a clock step during the request */
+	e->status = (int)st;
+	e->ip = dash_empty(f[2]);
+	e->vkey = dash_empty(f[3]);
+	e->role = f[6];
+	e->method = f[7];
+	e->name = dash_empty(f[8]);
+	e->path = f[9];
+	e->referer = dash_empty(f[13]);
+	e->agent = dash_empty(f[14]);
+	if (e->path[0] != '/' || e->method[0] == '-')
+		return (-1);
+	e->utype = us_utype_of_role(e->role, e->user_id > 0);
+	return (0);
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -366,8 +446,8 @@ us_hit(struct us_tracker *t, const struct us_hit *h)
 	struct us_session	*s, **pp;
 	uint64_t		 key;
 	size_t			 rn;
-	char			 m[12];
-	int			 i, ut, st;
+	char			 m[12], uid[24];
+	int			 i, ut, st, un;
 
 	/* Expire by this line's time rather than the newest seen: after a
 	 * newer file, an older one still closes its own sessions, and a line
@@ -375,8 +455,16 @@ us_hit(struct us_tracker *t, const struct us_hit *h)
 	if (h->ts > t->now)
 		t->now = h->ts;
 	us_expire(t, h->ts);
-	if (h->user_n > 0)
+	/* Who: the logged-in user (u1 id or the log's user), else the
+	 * portal's visitor key (u1), else address and agent. */
+	un = 0;
+	if (h->user_id > 0) {
+		un = snprintf(uid, sizeof(uid), "%lld", (long long)h->user_id);
+		key = lp_hash(uid, (size_t)un, 0x75696400ULL);
+	} else if (h->user_n > 0)
 		key = lp_hash(h->user, h->user_n, 0x75736572ULL);
+	else if (h->vkey_n > 0)
+		key = lp_hash(h->vkey, h->vkey_n, 0x766b6579ULL);
 	else
 		key = lp_hash(h->agent, h->agent_n,
 		    lp_hash(h->ip, h->ip_n, 0x6970ULL));
@@ -392,10 +480,19 @@ us_hit(struct us_tracker *t, const struct us_hit *h)
 		s->start = s->last = h->ts;
 		s->bot = (uint8_t)(h->bot != 0);
 		s->utype = h->bot ? US_UT_BOT : US_UT_VISITOR;
-		if (h->user_n > 0) {
+		if (h->user_id > 0) {
+			memcpy(s->visitor, "u:", 2);
+			copy_cut(s->visitor + 2, sizeof(s->visitor) - 2, uid,
+			    (size_t)un);
+		} else if (h->user_n > 0) {
 			memcpy(s->visitor, "u:", 2);
 			copy_cut(s->visitor + 2, sizeof(s->visitor) - 2,
 			    h->user, h->user_n);
+		} else if (h->vkey_n > 0) {
+			/* keyed again: the portal's key is a bare hash */
+			us_visitor_key(t, "k", 1, h->vkey, h->vkey_n,
+			    s->visitor, sizeof(s->visitor));
+			s->visitor[0] = 'k';
 		} else
 			us_visitor_key(t, h->ip, h->ip_n, h->agent,
 			    h->agent_n, s->visitor, sizeof(s->visitor));
@@ -422,7 +519,18 @@ us_hit(struct us_tracker *t, const struct us_hit *h)
 	} else if (s->exit[0] == '\0')
 		copy_cut(s->exit, sizeof(s->exit), h->route, rn);
 	copy_cut(m, sizeof(m), h->method, h->method_n);
-	if (!s->bot) {
+	if (h->user_id > 0) {
+		s->user_id = h->user_id;
+		s->org_id = h->org_id;
+		if (h->role != NULL)
+			copy_cut(s->role, sizeof(s->role), h->role,
+			    strlen(h->role));
+	}
+	if (!s->bot && h->role != NULL) {
+		/* u1: the role says who it is, nothing is guessed */
+		if (h->utype > s->utype && h->utype < US_UT_BOT)
+			s->utype = (uint8_t)h->utype;
+	} else if (!s->bot) {
 		if (h->user_n > 0 && s->utype < US_UT_MEMBER)
 			s->utype = US_UT_MEMBER;
 		ut = us_utype_of(h->route, rn, m, h->status);

@@ -79,6 +79,13 @@ struct us_hit {
 	const char	*route;		/* lp_route's, NUL-terminated */
 	int		 status;
 	int		 bot;		/* from the agent */
+	/* From u1 usage events (zero for access logs): */
+	const char	*vkey;		/* the portal's visitor/session key */
+	size_t		 vkey_n;
+	int		 utype;		/* > 0: known from the role (us_utype) */
+	int64_t		 user_id;	/* > 0: logged in */
+	int64_t		 org_id;
+	const char	*role;		/* role name or NULL */
 };
 
 struct us_session {
@@ -95,6 +102,9 @@ struct us_session {
 	char			 region[US_REGION_MAX];
 	char			 entry[US_ROUTE_MAX];
 	char			 exit[US_ROUTE_MAX];
+	int64_t			 user_id;	/* u1: the logged-in user, or 0 */
+	int64_t			 org_id;
+	char			 role[16];	/* u1: role name, or "" */
 	/* tracker's links */
 	struct us_session	*hnext;
 	struct us_session	*prev;
@@ -171,6 +181,34 @@ struct us_funnel_key {
 #define US_FUNNEL_NVAL	(US_MAX_STEPS + 1)
 int	us_funnel_count(struct us_map *, const struct us_tracker *,
 	    const struct us_session *);
+
+/*
+ * A u1 usage event (portal/usagefmt.h) as the importer uses it. The line
+ * is split in place; text fields point into it, "-" read as "". Returns 0,
+ * or -1 when the line is not a well-formed u1 line or a number is bad.
+ * The user type comes from the role: supplier, agency (agency and
+ * officer), staff (staff and agent), member (another role, logged in),
+ * visitor (anonymous).
+ */
+struct us_u1 {
+	int64_t		 time_us;
+	const char	*ip;
+	const char	*vkey;		/* "" when none */
+	int64_t		 user_id;	/* 0: anonymous */
+	int64_t		 org_id;
+	const char	*role;
+	int		 utype;
+	const char	*method;
+	const char	*name;		/* route name, "static" for files */
+	const char	*path;
+	int		 status;
+	int64_t		 bytes;
+	int64_t		 dur_us;
+	const char	*referer;	/* "" when none */
+	const char	*agent;
+};
+int	us_u1_parse(char *, struct us_u1 *);
+int	us_utype_of_role(const char *, int);
 
 /* Response-time histogram bucket of a time in microseconds: upper bounds
  * 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5 s, then slower. */

@@ -64,18 +64,24 @@
 
 #include <openssl/evp.h>
 
+#include <dirent.h>
+
 #include "logparse.h"
 #include "strbuf.h"
 #include "usage.h"
+#include "usagefmt.h"
 
 #ifndef G2B_LOGS_ROOT
 #define G2B_LOGS_ROOT	"."
 #endif
 
-#define MIGRATION	"crm/001_usage.sql"
+static const char *const migrations[] = { "001_usage.sql",
+	"002_usage_events.sql", NULL };
 #define MIGRATE_LOCK	7242001		/* the portal's */
 #define IMPORT_LOCK	7242006
-#define BUFSZ		(4u << 20)
+#define BUFSZ		(4u << 20)	/* an access log's read buffer */
+#define U1_BUFSZ	(1u << 20)	/* each merged u1 file's */
+#define NAME_MAX_U1	32		/* route names kept */
 #define LINE_LIMIT	(64u << 10)
 #define SAMPLES		10		/* bad-line samples per reason, file, run */
 #define SAMPLE_MAX	1000
@@ -98,7 +104,8 @@ die(const char *fmt, ...)
 
 static const char usage_text[] =
 "usage: g2b-logs import [--db CONNINFO] [--batch LINES] [--max-open N]\n"
-"                       [--close-all] [--quiet] FILE...\n"
+"                       [--format auto|log|u1] [--close-all] [--quiet]\n"
+"                       [--dir DIR]... [FILE...]\n"
 "       g2b-logs report [--db CONNINFO] [--from DATE] [--to DATE]\n"
 "                       [--tz ZONE] [--top N]\n"
 "       g2b-logs funnel add [--db CONNINFO] NAME STEP...\n"
@@ -109,7 +116,10 @@ static const char usage_text[] =
 "\"POST /notices/:id/bid\" (METHOD defaults to GET, '*' ends a prefix).\n"
 "--db defaults to $G2B_DB. Give rotated files too, oldest first (e.g.\n"
 "access.log.* access.log): a renamed file is known by its inode and first\n"
-"line and continues where it stopped.\n";
+"line and continues where it stopped. --dir imports every access log and\n"
+"usage-event (u1) file of DIR in order; the portal's u1 files of a day\n"
+"(one per worker) are merged by time. --format: auto (u1 when a file\n"
+"starts with \"u1<TAB>\"), log (Common/Combined), u1.\n";
 
 /* ---------------------------------------------------------------- db */
 
@@ -214,24 +224,29 @@ static void
 ensure_schema(int verbose)
 {
 	PGresult	*r;
-	const char	*vals[1] = { MIGRATION };
+	const char	*vals[1];
 	const char	*root;
-	char		 path[4096], *sql;
-	int		 have;
+	char		 path[4096], name[128], *sql;
+	int		 have, i;
 
 	qx("SELECT pg_advisory_lock(7242001)");
 	qx("CREATE TABLE IF NOT EXISTS public.schema_migrations ("
 	    "name text PRIMARY KEY, applied_at timestamptz NOT NULL "
 	    "DEFAULT now())");
-	r = q("SELECT 1 FROM public.schema_migrations WHERE name = $1", 1,
-	    vals);
-	have = PQntuples(r) == 1;
-	PQclear(r);
-	if (!have) {
+	for (i = 0; migrations[i] != NULL; i++) {
+		snprintf(name, sizeof(name), "crm/%s", migrations[i]);
+		vals[0] = name;
+		r = q("SELECT 1 FROM public.schema_migrations WHERE name = $1",
+		    1, vals);
+		have = PQntuples(r) == 1;
+		PQclear(r);
+		if (have)
+			continue;
 		root = getenv("G2B_ROOT");
 		if (root == NULL || *root == '\0')
 			root = G2B_LOGS_ROOT;
-		snprintf(path, sizeof(path), "%s/crm/sql/001_usage.sql", root);
+		snprintf(path, sizeof(path), "%s/crm/sql/%s", root,
+		    migrations[i]);
 		if ((sql = read_file(path)) == NULL)
 			die("schema usage missing and %s unreadable: set "
 			    "G2B_ROOT to the source tree or start the portal "
@@ -240,7 +255,7 @@ ensure_schema(int verbose)
 		r = PQexec(db, sql);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 		    PQresultStatus(r) != PGRES_TUPLES_OK)
-			die("migration %s failed: %s", MIGRATION,
+			die("migration %s failed: %s", name,
 			    PQerrorMessage(db));
 		PQclear(r);
 		qp("INSERT INTO public.schema_migrations (name) VALUES ($1)",
@@ -248,7 +263,7 @@ ensure_schema(int verbose)
 		qx("COMMIT");
 		free(sql);
 		if (verbose)
-			fprintf(stderr, "g2b-logs: applied %s\n", MIGRATION);
+			fprintf(stderr, "g2b-logs: applied %s\n", name);
 	}
 	qx("SELECT pg_advisory_unlock(7242001)");
 }
@@ -374,6 +389,22 @@ put_ts(struct strbuf *b, int64_t t)
 	strbuf_append(b, tmp, (size_t)n);
 }
 
+/* Epoch microseconds as "YYYY-MM-DD HH:MM:SS.ffffff+00". */
+static void
+put_ts_us(struct strbuf *b, int64_t us)
+{
+	int64_t	 sec, frac;
+	char	 tmp[16];
+	int	 n;
+
+	sec = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+	frac = us - sec * 1000000;
+	put_ts(b, sec);
+	b->len -= 3;		/* "+00" */
+	n = snprintf(tmp, sizeof(tmp), ".%06d+00", (int)frac);
+	strbuf_append(b, tmp, (size_t)n);
+}
+
 /* ---------------------------------------------------------------- import */
 
 struct route_key {
@@ -381,6 +412,7 @@ struct route_key {
 	int64_t		status;
 	char		method[8];
 	char		route[US_ROUTE_MAX];
+	char		name[NAME_MAX_U1];	/* u1 route name, or "" */
 };
 #define ROUTE_NVAL	(4 + US_RT_BUCKETS)	/* hits bytes rt_n rt_sum hist */
 
@@ -401,10 +433,14 @@ struct region_net {
 	char		region[US_REGION_MAX];
 };
 
+enum { FMT_AUTO, FMT_CLF, FMT_U1 };
+
 struct file_state {
 	int64_t		 id;
 	const char	*path;
+	int		 fmt;		/* FMT_CLF or FMT_U1 */
 	int64_t		 pos;		/* committed offset */
+	int64_t		 pos_now;	/* after the last line processed */
 	int64_t		 lines;		/* this run */
 	int64_t		 bad;
 	int64_t		 bad_by[LP_E_COUNT];
@@ -421,11 +457,17 @@ struct importer {
 	struct us_map		 funnels;
 	struct strbuf		 sessions;	/* COPY rows of closed ones */
 	struct strbuf		 samples;	/* COPY rows of bad_sample */
+	struct strbuf		 events;	/* COPY rows of user_event */
 	struct lp_timecache	 tc;
 	struct lp_agentcache	*ac;
 	struct region_net	*nets;
 	size_t			 nnets;
-	struct file_state	*file;
+	struct file_state	*file;		/* of the current line */
+	struct file_state	**act;		/* files read since the last */
+	size_t			 nact;		/* commit, committed with it */
+	size_t			 actcap;
+	char			 u1line[USAGE_LINE_MAX + 8];
+	int			 fmt;		/* --format */
 	int64_t			 run_id;
 	int64_t			 batch;		/* lines per batch */
 	int64_t			 in_batch;
@@ -528,6 +570,26 @@ truncate_ip(const char *ip, char *out, size_t size)
 		snprintf(out, size, "redacted");
 }
 
+/* COPY fields user_id, org_id, role (\N when not known). */
+static void
+put_user(struct strbuf *b, const struct us_session *s)
+{
+	if (s->user_id > 0)
+		put_i64(b, s->user_id);
+	else
+		strbuf_append(b, "\\N", 2);
+	put_c(b, '\t');
+	if (s->org_id > 0)
+		put_i64(b, s->org_id);
+	else
+		strbuf_append(b, "\\N", 2);
+	put_c(b, '\t');
+	if (s->role[0] != '\0')
+		put_str(b, s->role);
+	else
+		strbuf_append(b, "\\N", 2);
+}
+
 static void
 session_closed(void *arg, const struct us_session *s)
 {
@@ -563,6 +625,8 @@ session_closed(void *arg, const struct us_session *s)
 	put_i64(b, s->depth);
 	put_c(b, '\t');
 	put_i64(b, s->hits);
+	put_c(b, '\t');
+	put_user(b, s);
 	put_c(b, '\n');
 	im->closed++;
 	im->closed_batch++;
@@ -590,7 +654,8 @@ spill_sessions(struct importer *im)
 		return;
 	begin(im);
 	copy_in("COPY usage.session (visitor, ip, ip_truncated, utype, "
-	    "region, bot, started, ended, entry, exit, depth, hits) FROM STDIN",
+	    "region, bot, started, ended, entry, exit, depth, hits, user_id, "
+	    "org_id, role) FROM STDIN",
 	    &im->sessions);
 	strbuf_reset(&im->sessions);
 }
@@ -618,6 +683,8 @@ spill_routes(struct importer *im)
 		put_str(&b, k->route);
 		put_c(&b, '\t');
 		put_i64(&b, k->status);
+		put_c(&b, '\t');
+		put_text(&b, k->name, strnlen(k->name, sizeof(k->name)));
 		for (j = 0; j < ROUTE_NVAL; j++) {
 			put_c(&b, '\t');
 			put_i64(&b, v[j]);
@@ -627,11 +694,11 @@ spill_routes(struct importer *im)
 	copy_in("COPY stage_route FROM STDIN", &b);
 	strbuf_cleanup(&b);
 	qx("INSERT INTO usage.agg_route AS a (hour, method, route, status, "
-	    "hits, bytes, rt_n, rt_sum_us, rt_hist) "
-	    "SELECT to_timestamp(hour), method, route, status, hits, bytes, "
-	    "rt_n, rt_sum, ARRAY[h0,h1,h2,h3,h4,h5,h6,h7,h8,h9] "
+	    "name, hits, bytes, rt_n, rt_sum_us, rt_hist) "
+	    "SELECT to_timestamp(hour), method, route, status, name, hits, "
+	    "bytes, rt_n, rt_sum, ARRAY[h0,h1,h2,h3,h4,h5,h6,h7,h8,h9] "
 	    "FROM stage_route "
-	    "ON CONFLICT (hour, method, route, status) DO UPDATE SET "
+	    "ON CONFLICT (hour, method, route, status, name) DO UPDATE SET "
 	    "hits = a.hits + excluded.hits, bytes = a.bytes + excluded.bytes, "
 	    "rt_n = a.rt_n + excluded.rt_n, "
 	    "rt_sum_us = a.rt_sum_us + excluded.rt_sum_us, "
@@ -792,6 +859,8 @@ snap_one(void *arg, const struct us_session *s)
 	put_c(b, '\t');
 	put_i64(b, s->hits);
 	put_c(b, '\t');
+	put_user(b, s);
+	put_c(b, '\t');
 	put_c(b, '{');
 	for (i = 0; i < sn->im->tr.nfunnel; i++) {
 		if (s->progress[i] == 0)
@@ -839,12 +908,13 @@ flush_bad(struct importer *im, struct file_state *f)
  * Commit everything the lines up to pos produced, with pos.
  */
 static void
-commit(struct importer *im, int64_t pos)
+commit(struct importer *im)
 {
-	struct file_state	*f = im->file;
+	struct file_state	*f;
 	struct snap		 sn;
 	char			 a[8][32];
 	const char		*vals[8];
+	size_t			 k;
 	int			 i;
 
 	begin(im);
@@ -853,8 +923,13 @@ commit(struct importer *im, int64_t pos)
 	spill_refs(im);
 	spill_funnels(im);
 	spill_sessions(im);
-	if (f != NULL)
-		flush_bad(im, f);
+	for (k = 0; k < im->nact; k++)
+		flush_bad(im, im->act[k]);
+	if (im->events.len > 0) {
+		copy_in("COPY usage.user_event (user_id, ts, method, name, "
+		    "path, status, dur_us) FROM STDIN", &im->events);
+		strbuf_reset(&im->events);
+	}
 	/* The open sessions as of pos. */
 	qx("DELETE FROM usage.open_session");
 	sn.im = im;
@@ -863,11 +938,12 @@ commit(struct importer *im, int64_t pos)
 	if (sn.b.len > 0)
 		copy_in("COPY usage.open_session (key, visitor, ip, utype, "
 		    "region, bot, started, last, entry, exit, depth, hits, "
-		    "progress) FROM STDIN", &sn.b);
+		    "user_id, org_id, role, progress) FROM STDIN", &sn.b);
 	strbuf_cleanup(&sn.b);
-	if (f != NULL) {
+	for (k = 0; k < im->nact; k++) {
+		f = im->act[k];
 		snprintf(a[0], 32, "%" PRId64, f->id);
-		snprintf(a[1], 32, "%" PRId64, pos);
+		snprintf(a[1], 32, "%" PRId64, f->pos_now);
 		snprintf(a[2], 32, "%" PRId64, f->lines);
 		snprintf(a[3], 32, "%" PRId64, f->bad);
 		snprintf(a[4], 32, "%" PRId64, f->first_ts);
@@ -881,8 +957,10 @@ commit(struct importer *im, int64_t pos)
 		    "to_timestamp($5::bigint)), last_ts = coalesce("
 		    "greatest(last_ts, to_timestamp($6::bigint)), last_ts), "
 		    "updated = now() WHERE id = $1", 6, vals);
-		f->pos = pos;
+		f->pos = f->pos_now;
 		f->lines = f->bad = 0;
+		f->first_ts = INT64_MAX;
+		f->last_ts = INT64_MIN;
 	}
 	snprintf(a[0], 32, "%" PRId64, im->run_id);
 	snprintf(a[1], 32, "%" PRId64, im->in_batch);
@@ -966,8 +1044,127 @@ bad_line(struct importer *im, int err, const char *s, size_t n, int64_t at)
 	put_c(b, '\n');
 }
 
+/* A u1 usage event of the portal (portal/usagefmt.h). */
 static void
-line(struct importer *im, const char *s, size_t n, int64_t at)
+line_u1(struct importer *im, const char *s, size_t n, int64_t at)
+{
+	struct us_u1	 e;
+	struct lp_agent	 ag;
+	struct lp_str	 ls;
+	struct route_key rk;
+	struct agent_key akey;
+	struct ref_key	 refk;
+	struct us_hit	 h;
+	int64_t		*v, hour, ts;
+	int		 page, asset;
+
+	if (n > USAGE_LINE_MAX) {
+		bad_line(im, LP_E_TOOLONG, s, n, at);
+		return;
+	}
+	memcpy(im->u1line, s, n);
+	im->u1line[n] = '\0';
+	if (memchr(s, '\0', n) != NULL || us_u1_parse(im->u1line, &e) == -1) {
+		bad_line(im, LP_E_U1, s, n, at);
+		return;
+	}
+	ts = e.time_us / 1000000;
+	if (ts < im->file->first_ts)
+		im->file->first_ts = ts;
+	if (ts > im->file->last_ts)
+		im->file->last_ts = ts;
+	hour = ts - ts % 3600;
+	lp_classify_cached(im->ac, e.agent, strlen(e.agent), &ag);
+
+	memset(&rk, 0, sizeof(rk));
+	rk.hour = hour;
+	rk.status = e.status;
+	ls.p = e.method;
+	ls.n = (uint32_t)strlen(e.method);
+	method_of(&ls, rk.method);
+	lp_route(rk.route, sizeof(rk.route), e.path, strlen(e.path));
+	snprintf(rk.name, sizeof(rk.name), "%s", e.name);
+	if ((v = us_map_get(&im->routes, &rk)) == NULL) {
+		spill_routes(im);
+		v = us_map_get(&im->routes, &rk);
+	}
+	v[0]++;
+	v[1] += e.bytes;
+	/* the portal's own measure: every event has it */
+	v[2]++;
+	v[3] += e.dur_us;
+	v[4 + us_rt_bucket(e.dur_us)]++;
+
+	ls.p = e.path;
+	ls.n = (uint32_t)strlen(e.path);
+	asset = strcmp(e.name, "static") == 0 ||
+	    lp_is_static(e.path, ls.n) || is_health(&ls);
+	page = !asset && (rk.method[0] == 'G' || rk.method[0] == 'H') &&
+	    !(e.status >= 300 && e.status < 400) &&
+	    strncmp(rk.route, "/api/", 5) != 0;
+	akey.hour = hour;
+	akey.cls = ag.browser | (ag.os << 8) | (ag.bot << 16);
+	if ((v = us_map_get(&im->agents, &akey)) == NULL) {
+		spill_agents(im);
+		v = us_map_get(&im->agents, &akey);
+	}
+	v[0]++;
+	v[1] += page;
+
+	if (e.referer[0] != '\0') {
+		ls.p = e.referer;
+		ls.n = (uint32_t)strlen(e.referer);
+		refk.hour = hour;
+		referrer_host(&ls, refk.host);
+		if ((v = us_map_get(&im->refs, &refk)) == NULL) {
+			spill_refs(im);
+			v = us_map_get(&im->refs, &refk);
+		}
+		v[0]++;
+	}
+	if (asset)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.ts = ts;
+	h.user = "";
+	h.ip = e.ip;
+	h.ip_n = strlen(e.ip);
+	h.agent = e.agent;
+	h.agent_n = strlen(e.agent);
+	h.method = rk.method;
+	h.method_n = strlen(rk.method);
+	h.route = rk.route;
+	h.status = e.status;
+	h.bot = ag.bot;
+	h.vkey = e.vkey;
+	h.vkey_n = strlen(e.vkey);
+	h.utype = e.utype;
+	h.user_id = e.user_id;
+	h.org_id = e.org_id;
+	h.role = e.role;
+	us_hit(&im->tr, &h);
+	if (e.user_id > 0) {
+		/* the page sequence of the user's timeline */
+		put_i64(&im->events, e.user_id);
+		put_c(&im->events, '\t');
+		put_ts_us(&im->events, e.time_us);
+		put_c(&im->events, '\t');
+		put_str(&im->events, rk.method);
+		put_c(&im->events, '\t');
+		put_str(&im->events, rk.name);
+		put_c(&im->events, '\t');
+		put_text(&im->events, e.path, strlen(e.path) > 1000 ? 1000 :
+		    strlen(e.path));
+		put_c(&im->events, '\t');
+		put_i64(&im->events, e.status);
+		put_c(&im->events, '\t');
+		put_i64(&im->events, e.dur_us);
+		put_c(&im->events, '\n');
+	}
+}
+
+static void
+line_clf(struct importer *im, const char *s, size_t n, int64_t at)
 {
 	struct lp_line	 l;
 	struct lp_agent	 ag;
@@ -978,8 +1175,6 @@ line(struct importer *im, const char *s, size_t n, int64_t at)
 	int64_t		*v, hour;
 	int		 err, page, asset;
 
-	im->file->lines++;
-	im->in_batch++;
 	if (n > LINE_LIMIT) {
 		bad_line(im, LP_E_TOOLONG, s, n, at);
 		return;
@@ -1037,6 +1232,7 @@ line(struct importer *im, const char *s, size_t n, int64_t at)
 	}
 
 	if (!asset) {
+		memset(&h, 0, sizeof(h));
 		h.ts = l.ts;
 		h.user = l.user.p;
 		h.user_n = l.user.n;
@@ -1051,6 +1247,17 @@ line(struct importer *im, const char *s, size_t n, int64_t at)
 		h.bot = ag.bot;
 		us_hit(&im->tr, &h);
 	}
+}
+
+static void
+line(struct importer *im, const char *s, size_t n, int64_t at)
+{
+	im->file->lines++;
+	im->in_batch++;
+	if (im->file->fmt == FMT_U1)
+		line_u1(im, s, n, at);
+	else
+		line_clf(im, s, n, at);
 }
 
 static void
@@ -1086,20 +1293,71 @@ head_hash(int fd, char out[65])
 	return (0);
 }
 
-static int
-import_file(struct importer *im, const char *path)
-{
+/*
+ * A file being read: its lines one at a time through a buffer, the offset
+ * after each. Many u1 files are read together and merged by time.
+ */
+struct reader {
 	struct file_state	 f;
-	struct stat		 st;
-	PGresult		*r;
-	char			 hh[65], dev[24], ino[24];
-	const char		*vals[4];
-	char			*buf, *p, *end, *nl;
-	size_t			 have, used;
-	int64_t			 base, pos;
-	ssize_t			 n;
-	int			 fd, skipping;
+	int			 fd;
+	char			*buf;
+	size_t			 cap;
+	size_t			 have;
+	size_t			 off;		/* start of the unread part */
+	int64_t			 base;		/* file offset of buf[0] */
+	int			 eof;
+	int			 skipping;	/* inside an overlong line */
+	int			 ready;		/* line, linen, at are set */
+	const char		*line;
+	size_t			 linen;
+	int64_t			 at;
+	int64_t			 key;		/* u1: time of the line */
+};
 
+/* What a file holds, from its first bytes: FMT_U1 or FMT_CLF. */
+static int
+sniff(int fd)
+{
+	char	b[3];
+
+	if (pread(fd, b, 3, 0) == 3 && memcmp(b, "u1\t", 3) == 0)
+		return (FMT_U1);
+	return (FMT_CLF);
+}
+
+static void
+activate(struct importer *im, struct file_state *f)
+{
+	size_t	k;
+
+	for (k = 0; k < im->nact; k++)
+		if (im->act[k] == f)
+			return;
+	if (im->nact == im->actcap) {
+		im->actcap = im->actcap ? im->actcap * 2 : 16;
+		im->act = realloc(im->act, im->actcap * sizeof(*im->act));
+		if (im->act == NULL)
+			die("out of memory");
+	}
+	im->act[im->nact++] = f;
+}
+
+/*
+ * Open path and find (or record) its row: 1 and r set up when there is
+ * something to read, 0 when nothing (yet), -1 when it cannot be read.
+ */
+static int
+reader_open(struct importer *im, const char *path, struct reader *r,
+    size_t cap)
+{
+	struct stat	 st;
+	PGresult	*res;
+	char		 hh[65], dev[24], ino[24];
+	const char	*vals[4];
+	int		 fd;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
 	if ((fd = open(path, O_RDONLY)) == -1) {
 		fprintf(stderr, "g2b-logs: %s: %s\n", path, strerror(errno));
 		return (-1);
@@ -1116,109 +1374,204 @@ import_file(struct importer *im, const char *path)
 		close(fd);
 		return (0);
 	}
-	memset(&f, 0, sizeof(f));
-	f.path = path;
-	f.first_ts = INT64_MAX;
-	f.last_ts = INT64_MIN;
+	r->f.path = path;
+	r->f.fmt = im->fmt != FMT_AUTO ? im->fmt : sniff(fd);
+	r->f.first_ts = INT64_MAX;
+	r->f.last_ts = INT64_MIN;
 	snprintf(dev, sizeof(dev), "%" PRId64, (int64_t)st.st_dev);
 	snprintf(ino, sizeof(ino), "%" PRId64, (int64_t)st.st_ino);
 	vals[0] = dev;
 	vals[1] = ino;
 	vals[2] = hh;
 	vals[3] = path;
-	r = q("INSERT INTO usage.import_file AS f (dev, ino, head_hash, path) "
-	    "VALUES ($1, $2, $3, $4) ON CONFLICT (dev, ino, head_hash) DO "
-	    "UPDATE SET path = excluded.path RETURNING id, pos", 4, vals);
-	f.id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	f.pos = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-	PQclear(r);
-	if (f.pos > (int64_t)st.st_size) {
+	res = q("INSERT INTO usage.import_file AS f (dev, ino, head_hash, "
+	    "path) VALUES ($1, $2, $3, $4) ON CONFLICT (dev, ino, head_hash) "
+	    "DO UPDATE SET path = excluded.path RETURNING id, pos", 4, vals);
+	r->f.id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	r->f.pos = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	if (r->f.pos > (int64_t)st.st_size) {
 		fprintf(stderr, "g2b-logs: %s: shorter than the %" PRId64
 		    " bytes already imported: truncated and rewritten, "
-		    "importing from the start\n", path, f.pos);
-		f.pos = 0;
+		    "importing from the start\n", path, r->f.pos);
+		r->f.pos = 0;
 	}
-	im->file = &f;
+	r->f.pos_now = r->f.pos;
 	im->files++;
+	if (r->f.pos == (int64_t)st.st_size) {
+		if (!im->quiet)
+			fprintf(stderr, "g2b-logs: %s: nothing new\n", path);
+		close(fd);
+		return (0);
+	}
 	if (!im->quiet)
-		fprintf(stderr, "g2b-logs: %s: from byte %" PRId64 " of %"
-		    PRId64 "\n", path, f.pos, (int64_t)st.st_size);
-	if (lseek(fd, f.pos, SEEK_SET) == -1)
+		fprintf(stderr, "g2b-logs: %s: %s from byte %" PRId64 " of %"
+		    PRId64 "\n", path, r->f.fmt == FMT_U1 ? "u1" : "log",
+		    r->f.pos, (int64_t)st.st_size);
+	if (lseek(fd, r->f.pos, SEEK_SET) == -1)
 		die("%s: seek: %s", path, strerror(errno));
-	if ((buf = malloc(BUFSZ)) == NULL)
+	if ((r->buf = malloc(cap)) == NULL)
 		die("out of memory");
-	have = 0;
-	base = f.pos;		/* file offset of buf[0] */
-	pos = f.pos;		/* after the last complete line */
-	skipping = 0;
-	begin(im);
+	r->fd = fd;
+	r->cap = cap;
+	r->base = r->f.pos;
+	return (1);
+}
+
+static void
+reader_close(struct importer *im, struct reader *r)
+{
+	if (r->fd == -1)
+		return;
+	if (!im->quiet)
+		fprintf(stderr, "g2b-logs: %s: up to byte %" PRId64 "%s\n",
+		    r->f.path, r->f.pos_now, r->have > r->off || r->skipping ?
+		    " (an unfinished last line waits)" : "");
+	free(r->buf);
+	close(r->fd);
+	r->buf = NULL;
+	r->fd = -1;
+}
+
+/* The next complete line into r->line; 0 at the end. */
+static int
+reader_next(struct importer *im, struct reader *r)
+{
+	char	*nl;
+	ssize_t	 n;
+
 	for (;;) {
-		if (stop_requested)
-			break;
-		n = read(fd, buf + have, BUFSZ - have);
+		if (r->off < r->have && (nl = memchr(r->buf + r->off, '\n',
+		    r->have - r->off)) != NULL) {
+			if (r->skipping) {
+				r->skipping = 0;
+				r->off = (size_t)(nl + 1 - r->buf);
+				r->f.pos_now = r->base + (int64_t)r->off;
+				continue;
+			}
+			r->line = r->buf + r->off;
+			r->linen = (size_t)(nl - r->line);
+			r->at = r->base + (int64_t)r->off;
+			r->ready = 1;
+			return (1);
+		}
+		if (r->eof || stop_requested)
+			return (0);
+		memmove(r->buf, r->buf + r->off, r->have - r->off);
+		r->base += (int64_t)r->off;
+		r->have -= r->off;
+		r->off = 0;
+		if (r->have == r->cap) {
+			/* A line longer than the buffer: one bad line. */
+			if (!r->skipping) {
+				im->file = &r->f;
+				activate(im, &r->f);
+				r->f.lines++;
+				im->in_batch++;
+				bad_line(im, LP_E_TOOLONG, r->buf, 200,
+				    r->base);
+				r->skipping = 1;
+			}
+			r->base += (int64_t)r->have;
+			r->have = 0;
+		}
+		n = read(r->fd, r->buf + r->have, r->cap - r->have);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			die("%s: read: %s", path, strerror(errno));
+			die("%s: read: %s", r->f.path, strerror(errno));
 		}
-		if (n == 0)
-			break;
-		im->bytes += n;
-		have += (size_t)n;
-		p = buf;
-		end = buf + have;
-		if (skipping) {
-			if ((nl = memchr(p, '\n', have)) == NULL) {
-				base += (int64_t)have;
-				have = 0;
-				continue;
-			}
-			skipping = 0;
-			p = nl + 1;
-			pos = base + (p - buf);
-		}
-		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			line(im, p, (size_t)(nl - p), base + (p - buf));
-			p = nl + 1;
-			pos = base + (p - buf);
-			if (im->crash_after > 0 &&
-			    im->lines + im->in_batch >= im->crash_after)
-				_exit(99);	/* test hook: a kill */
-			if (im->in_batch >= im->batch || stop_requested) {
-				im->lines += im->in_batch;
-				commit(im, pos);
-				begin(im);
-				if (stop_requested)
-					break;
-			}
-		}
-		if (stop_requested)
-			break;
-		used = (size_t)(p - buf);
-		if (used == 0 && have == BUFSZ) {
-			/* A line longer than the buffer: one bad line. */
-			im->file->lines++;
-			im->in_batch++;
-			bad_line(im, LP_E_TOOLONG, buf, 200, base);
-			skipping = 1;
-			base += (int64_t)have;
-			have = 0;
+		if (n == 0) {
+			r->eof = 1;
 			continue;
 		}
-		memmove(buf, p, have - used);
-		base += (int64_t)used;
-		have -= used;
+		im->bytes += n;
+		r->have += (size_t)n;
 	}
-	free(buf);
-	close(fd);
+}
+
+/* Time of a u1 line for the merge (lines without one first). */
+static int64_t
+u1_key(const char *s, size_t n)
+{
+	int64_t	v = 0;
+	size_t	i;
+
+	if (n < 4 || memcmp(s, "u1\t", 3) != 0)
+		return (INT64_MIN);
+	for (i = 3; i < n && s[i] >= '0' && s[i] <= '9' && i < 22; i++)
+		v = v * 10 + (s[i] - '0');
+	return (v);
+}
+
+/*
+ * Import files together: each line of the one whose next line is the
+ * oldest (u1 files written at the same time by different workers; a
+ * single file reads straight through). Everything commits with every
+ * file's offset every --batch lines.
+ */
+static void
+import_group(struct importer *im, char **paths, size_t n, int *failed)
+{
+	struct reader	*rd, *best;
+	size_t		 i, live = 0;
+	int		 rc;
+
+	if ((rd = calloc(n, sizeof(*rd))) == NULL)
+		die("out of memory");
+	for (i = 0; i < n; i++) {
+		rc = reader_open(im, paths[i], &rd[i], n == 1 ? BUFSZ :
+		    U1_BUFSZ);
+		if (rc == -1)
+			(*failed)++;
+		live += rc == 1;
+	}
+	begin(im);
+	while (live > 0 && !stop_requested) {
+		best = NULL;
+		for (i = 0; i < n; i++) {
+			if (rd[i].fd == -1)
+				continue;
+			if (!rd[i].ready) {
+				if (!reader_next(im, &rd[i])) {
+					if (stop_requested)
+						break;
+					activate(im, &rd[i].f);
+					reader_close(im, &rd[i]);
+					live--;
+					continue;
+				}
+				rd[i].key = n == 1 ? 0 :
+				    u1_key(rd[i].line, rd[i].linen);
+			}
+			if (best == NULL || rd[i].key < best->key)
+				best = &rd[i];
+		}
+		if (best == NULL)
+			break;
+		im->file = &best->f;
+		activate(im, &best->f);
+		line(im, best->line, best->linen, best->at);
+		best->off = (size_t)(best->line + best->linen + 1 - best->buf);
+		best->f.pos_now = best->base + (int64_t)best->off;
+		best->ready = 0;
+		if (im->crash_after > 0 &&
+		    im->lines + im->in_batch >= im->crash_after)
+			_exit(99);	/* test hook: a kill */
+		if (im->in_batch >= im->batch || stop_requested) {
+			im->lines += im->in_batch;
+			commit(im);
+			im->nact = 0;
+			begin(im);
+		}
+	}
 	im->lines += im->in_batch;
-	commit(im, pos);
-	if (!im->quiet)
-		fprintf(stderr, "g2b-logs: %s: up to byte %" PRId64 "%s\n",
-		    path, pos, have > 0 || skipping ?
-		    " (an unfinished last line waits)" : "");
+	commit(im);
+	im->nact = 0;
+	for (i = 0; i < n; i++)
+		reader_close(im, &rd[i]);
 	im->file = NULL;
-	return (0);
+	free(rd);
 }
 
 static void
@@ -1287,7 +1640,8 @@ load_state(struct importer *im)
 	    "extract(epoch FROM started)::bigint, "
 	    "extract(epoch FROM last)::bigint, entry, exit, depth, hits, "
 	    "(SELECT string_agg(k || ':' || v, ',') FROM "
-	    "jsonb_each_text(progress) AS e(k, v)) "
+	    "jsonb_each_text(progress) AS e(k, v)), "
+	    "coalesce(user_id, 0), coalesce(org_id, 0), coalesce(role, '') "
 	    "FROM usage.open_session ORDER BY last", 0, NULL);
 	for (i = 0; i < PQntuples(r); i++) {
 		memset(&s, 0, sizeof(s));
@@ -1307,6 +1661,9 @@ load_state(struct importer *im)
 		snprintf(s.exit, sizeof(s.exit), "%s", PQgetvalue(r, i, 9));
 		s.depth = (uint32_t)strtoul(PQgetvalue(r, i, 10), NULL, 10);
 		s.hits = (uint32_t)strtoul(PQgetvalue(r, i, 11), NULL, 10);
+		s.user_id = strtoll(PQgetvalue(r, i, 13), NULL, 10);
+		s.org_id = strtoll(PQgetvalue(r, i, 14), NULL, 10);
+		snprintf(s.role, sizeof(s.role), "%s", PQgetvalue(r, i, 15));
 		arr = strdup(PQgetvalue(r, i, 12));
 		for (tok = strtok(arr, ","); tok != NULL;
 		    tok = strtok(NULL, ",")) {
@@ -1332,17 +1689,203 @@ load_state(struct importer *im)
 
 static void privacy(int);
 
+/* ---------------------------------------------------------------- files */
+
+/*
+ * The files to import, in order: access logs first (as given; from a
+ * directory each log's rotated files oldest first, numbered ".N" from
+ * the highest, dated ".YYYYMMDD-HHMMSS" by date, the live file last),
+ * then u1 files, merged by time in groups of one day (the portal's
+ * usage-YYYYMMDD-PID.tsv, one per worker), days in order.
+ */
+struct item {
+	char	*path;
+	int	 fmt;
+	char	 base[256];	/* access log: name without rotation */
+	int	 cls;		/* 0 numbered, 1 dated, 2 live */
+	long	 num;
+	char	 key[300];	/* u1: the group (directory and day) */
+	int	 seq;		/* order given */
+};
+
 static int
-cmd_import(const char *conninfo, int argc, char **argv, int64_t batch,
-    size_t max_open, int close_all, int quiet, int64_t crash_after)
+item_cmp(const void *pa, const void *pb)
+{
+	const struct item	*a = pa, *b = pb;
+	int			 c;
+
+	if (a->fmt != b->fmt)
+		return (a->fmt == FMT_CLF ? -1 : 1);
+	if (a->fmt == FMT_U1) {
+		if ((c = strcmp(a->key, b->key)) != 0)
+			return (c);
+		return (strcmp(a->path, b->path));
+	}
+	if (a->seq >= 0 || b->seq >= 0)		/* from the command line */
+		return (a->seq - b->seq);
+	if ((c = strcmp(a->base, b->base)) != 0)
+		return (c);
+	if (a->cls != b->cls)
+		return (a->cls - b->cls);
+	if (a->cls == 0)
+		return (a->num < b->num ? 1 : a->num > b->num ? -1 : 0);
+	return (strcmp(a->path, b->path));
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+	return (n > 0);
+}
+
+/* Classify one file; -1 to leave it out. */
+static int
+item_make(struct item *it, char *path, int fmt, int seq, int from_dir)
+{
+	const char	*name, *dot;
+	char		 head[LINE_LIMIT];
+	struct lp_line	 l;
+	struct lp_timecache tc;
+	ssize_t		 n;
+	size_t		 len;
+	int		 fd;
+
+	memset(it, 0, sizeof(*it));
+	it->path = path;
+	it->seq = seq;
+	name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		it->fmt = fmt != FMT_AUTO ? fmt : FMT_CLF;
+		return (from_dir ? -1 : 0);	/* reported when imported */
+	}
+	it->fmt = fmt != FMT_AUTO ? fmt : sniff(fd);
+	n = pread(fd, head, sizeof(head) - 1, 0);
+	close(fd);
+	if (from_dir && it->fmt == FMT_CLF) {
+		/* only what reads as an access log */
+		char *nl;
+
+		memset(&tc, 0, sizeof(tc));
+		if (n <= 0 || (nl = memchr(head, '\n', (size_t)n)) == NULL ||
+		    lp_parse(&tc, head, (size_t)(nl - head), &l) != LP_OK) {
+			fprintf(stderr, "g2b-logs: %s: neither an access log "
+			    "nor usage events, skipped\n", path);
+			return (-1);
+		}
+	}
+	if (it->fmt == FMT_U1) {
+		len = strlen(name);
+		/* usage-YYYYMMDD-PID.tsv: grouped by directory and day */
+		if (len > 15 && strncmp(name, "usage-", 6) == 0 &&
+		    all_digits(name + 6, 8) && name[14] == '-')
+			snprintf(it->key, sizeof(it->key), "%.*s%.8s",
+			    (int)(name - path), path, name + 6);
+		else
+			snprintf(it->key, sizeof(it->key), "%s", path);
+		return (0);
+	}
+	snprintf(it->base, sizeof(it->base), "%s", path);
+	it->cls = 2;
+	if ((dot = strrchr(name, '.')) != NULL && dot != name) {
+		len = strlen(dot + 1);
+		if (all_digits(dot + 1, len) && len < 6) {
+			it->cls = 0;
+			it->num = strtol(dot + 1, NULL, 10);
+		} else if (len == 15 && all_digits(dot + 1, 8) &&
+		    dot[9] == '-' && all_digits(dot + 10, 6))
+			it->cls = 1;
+		if (it->cls != 2)
+			snprintf(it->base, sizeof(it->base), "%.*s",
+			    (int)(dot - path), path);
+	}
+	return (0);
+}
+
+static int
+skip_name(const char *n)
+{
+	static const char *const ext[] = { ".gz", ".bz2", ".xz", ".zst",
+	    ".zip", ".tmp", ".swp", NULL };
+	size_t	len = strlen(n), k;
+	int	i;
+
+	if (n[0] == '.')
+		return (1);
+	for (i = 0; ext[i] != NULL; i++) {
+		k = strlen(ext[i]);
+		if (len > k && strcmp(n + len - k, ext[i]) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Files of argv and of the directories, in import order. */
+static struct item *
+plan(int argc, char **argv, int ndirs, char **dirs, int fmt, size_t *np)
+{
+	struct item	*it;
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	size_t		 n = 0, cap = (size_t)argc + 64;
+	char		*p;
+	int		 i;
+
+	if ((it = calloc(cap, sizeof(*it))) == NULL)
+		die("out of memory");
+	for (i = 0; i < argc; i++)
+		if (item_make(&it[n], argv[i], fmt, i, 0) == 0)
+			n++;
+	for (i = 0; i < ndirs; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			die("%s: %s", dirs[i], strerror(errno));
+		while ((de = readdir(d)) != NULL) {
+			if (skip_name(de->d_name))
+				continue;
+			if (asprintf(&p, "%s/%s", dirs[i], de->d_name) == -1)
+				die("out of memory");
+			if (stat(p, &st) == -1 || !S_ISREG(st.st_mode)) {
+				free(p);
+				continue;
+			}
+			if (n == cap) {
+				cap *= 2;
+				if ((it = realloc(it, cap * sizeof(*it))) ==
+				    NULL)
+					die("out of memory");
+			}
+			if (item_make(&it[n], p, fmt, -1, 1) == 0)
+				n++;
+			else
+				free(p);
+		}
+		closedir(d);
+	}
+	qsort(it, n, sizeof(*it), item_cmp);
+	*np = n;
+	return (it);
+}
+
+static int
+cmd_import(const char *conninfo, int argc, char **argv, int ndirs,
+    char **dirs, int fmt, int64_t batch, size_t max_open, int close_all,
+    int quiet, int64_t crash_after)
 {
 	struct importer	 im;
 	struct timespec	 t0, t1;
+	struct item	*items;
 	PGresult	*r;
 	char		 a[3][32];
 	const char	*vals[3];
+	char		**group;
 	double		 secs;
-	int		 i, failed = 0;
+	size_t		 nitems, i, j, k;
+	int		 failed = 0;
 
 	connect_db(conninfo);
 	ensure_schema(!quiet);
@@ -1365,6 +1908,7 @@ cmd_import(const char *conninfo, int argc, char **argv, int64_t batch,
 	im.batch = batch;
 	im.quiet = quiet;
 	im.crash_after = crash_after;
+	im.fmt = fmt;
 	if ((im.ac = calloc(1, sizeof(*im.ac))) == NULL ||
 	    us_init(&im.tr, max_open) == -1 ||
 	    us_map_init(&im.routes, sizeof(struct route_key), ROUTE_NVAL,
@@ -1376,13 +1920,14 @@ cmd_import(const char *conninfo, int argc, char **argv, int64_t batch,
 		die("out of memory");
 	strbuf_init(&im.sessions);
 	strbuf_init(&im.samples);
+	strbuf_init(&im.events);
 	im.tr.on_open = region_of;
 	im.tr.on_close = session_closed;
 	im.tr.arg = &im;
 	load_state(&im);
 
 	qx("CREATE TEMP TABLE stage_route (hour bigint, method text, "
-	    "route text, status int, hits bigint, bytes bigint, rt_n bigint, "
+	    "route text, status int, name text, hits bigint, bytes bigint, rt_n bigint, "
 	    "rt_sum bigint, h0 bigint, h1 bigint, h2 bigint, h3 bigint, "
 	    "h4 bigint, h5 bigint, h6 bigint, h7 bigint, h8 bigint, "
 	    "h9 bigint)");
@@ -1397,12 +1942,23 @@ cmd_import(const char *conninfo, int argc, char **argv, int64_t batch,
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	for (i = 0; i < argc && !stop_requested; i++)
-		if (import_file(&im, argv[i]) == -1)
-			failed++;
+	items = plan(argc, argv, ndirs, dirs, fmt, &nitems);
+	if ((group = calloc(nitems + 1, sizeof(*group))) == NULL)
+		die("out of memory");
+	for (i = 0; i < nitems && !stop_requested; i = j) {
+		/* an access log alone, u1 files of one group together */
+		k = 0;
+		group[k++] = items[i].path;
+		for (j = i + 1; j < nitems && items[i].fmt == FMT_U1 &&
+		    items[j].fmt == FMT_U1 &&
+		    strcmp(items[j].key, items[i].key) == 0; j++)
+			group[k++] = items[j].path;
+		import_group(&im, group, k, &failed);
+	}
+	free(group);
 	if (close_all && !stop_requested) {
 		us_expire(&im.tr, INT64_MAX);
-		commit(&im, 0);
+		commit(&im);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
@@ -1436,6 +1992,12 @@ cmd_import(const char *conninfo, int argc, char **argv, int64_t batch,
 	us_map_free(&im.funnels);
 	strbuf_cleanup(&im.sessions);
 	strbuf_cleanup(&im.samples);
+	strbuf_cleanup(&im.events);
+	for (i = 0; i < nitems; i++)
+		if (items[i].seq < 0)
+			free(items[i].path);
+	free(items);
+	free(im.act);
 	free(im.nets);
 	free(im.ac);
 	PQfinish(db);
@@ -1475,6 +2037,8 @@ privacy(int days)
 	    "started < $1::timestamptz AND ip NOT LIKE '%/%' AND "
 	    "ip <> 'redacted'", 1, vals);
 	qp("DELETE FROM usage.bad_sample WHERE created < $1::timestamptz", 1,
+	    vals);
+	qp("DELETE FROM usage.user_event WHERE ts < $1::timestamptz", 1,
 	    vals);
 }
 
@@ -1770,7 +2334,9 @@ main(int argc, char **argv)
 	char		**rest;
 	long long	 batch = 500000, max_open = 250000, top = 15, days = -1;
 	long long	 crash = 0;
-	int		 i, nrest = 0, close_all = 0, quiet = 0;
+	char		**dirs;
+	int		 i, nrest = 0, ndirs = 0, close_all = 0, quiet = 0;
+	int		 fmt = FMT_AUTO;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
@@ -1779,7 +2345,8 @@ main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	conninfo = getenv("G2B_DB");
-	if ((rest = calloc((size_t)argc, sizeof(*rest))) == NULL)
+	if ((rest = calloc((size_t)argc, sizeof(*rest))) == NULL ||
+	    (dirs = calloc((size_t)argc, sizeof(*dirs))) == NULL)
 		return (1);
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -1819,6 +2386,24 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--tz") == 0) {
 			VAL();
 			tz = argv[++i];
+		} else if (strcmp(a, "--dir") == 0) {
+			VAL();
+			dirs[ndirs++] = argv[++i];
+		} else if (strcmp(a, "--format") == 0) {
+			VAL();
+			i++;
+			if (strcmp(argv[i], "u1") == 0)
+				fmt = FMT_U1;
+			else if (strcmp(argv[i], "log") == 0 ||
+			    strcmp(argv[i], "clf") == 0)
+				fmt = FMT_CLF;
+			else if (strcmp(argv[i], "auto") == 0)
+				fmt = FMT_AUTO;
+			else {
+				fprintf(stderr, "g2b-logs: --format: auto, log "
+				    "or u1\n");
+				return (2);
+			}
 		} else if (strcmp(a, "--close-all") == 0)
 			close_all = 1;
 		else if (strcmp(a, "--quiet") == 0)
@@ -1838,12 +2423,12 @@ bad:
 	}
 
 	if (strcmp(cmd, "import") == 0) {
-		if (nrest == 0) {
-			fprintf(stderr, "g2b-logs import: no FILE\n");
+		if (nrest == 0 && ndirs == 0) {
+			fprintf(stderr, "g2b-logs import: no FILE or --dir\n");
 			return (2);
 		}
-		return (cmd_import(conninfo, nrest, rest, batch,
-		    (size_t)max_open, close_all, quiet, crash));
+		return (cmd_import(conninfo, nrest, rest, ndirs, dirs, fmt,
+		    batch, (size_t)max_open, close_all, quiet, crash));
 	}
 	if (strcmp(cmd, "report") == 0)
 		return (cmd_report(conninfo, from, to, tz, (int)top));

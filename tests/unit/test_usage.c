@@ -15,6 +15,7 @@
 
 #include "logparse.h"
 #include "usage.h"
+#include "usagefmt.h"
 
 #define MAXC	64
 
@@ -469,6 +470,186 @@ test_rt_buckets(void **state)
 	assert_int_equal(us_rt_bucket(60000000), US_RT_BUCKETS - 1);
 }
 
+/* ---------------------------------------------------------------- u1 */
+
+/* A u1 line as portal/usagefmt.c writes it. */
+static size_t
+u1_line(char *out, size_t cap, int64_t us, const char *vkey,
+    const char *user, const char *org, const char *role, const char *method,
+    const char *name, const char *path, int status, int64_t dur)
+{
+	struct usage_event	e;
+	size_t			n;
+
+	memset(&e, 0, sizeof(e));
+	e.time_us = us;
+	e.ip = "10.1.2.3";
+	e.visitor = vkey;
+	e.user = user;
+	e.org = org;
+	e.role = role;
+	e.method = method;
+	e.route = name;
+	e.path = path;
+	e.status = status;
+	e.bytes = 1234;
+	e.dur_us = dur;
+	e.referer = "https://search.example/q?x=\t1";
+	e.agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0";
+	n = usage_format(out, cap, &e);
+	assert_true(n > 0 && out[n - 1] == '\n');
+	out[--n] = '\0';
+	return (n);
+}
+
+static void
+test_u1_parse(void **state)
+{
+	struct us_u1	e;
+	char		l[USAGE_LINE_MAX];
+	size_t		n;
+
+	(void)state;
+	u1_line(l, sizeof(l), 1795419769123456LL, "0123456789abcdef", "42",
+	    "7", "supplier", "GET", "notice", "/notices/12", 200, 15300);
+	assert_int_equal(us_u1_parse(l, &e), 0);
+	assert_true(e.time_us == 1795419769123456LL);
+	assert_string_equal(e.ip, "10.1.2.3");
+	assert_string_equal(e.vkey, "0123456789abcdef");
+	assert_int_equal(e.user_id, 42);
+	assert_int_equal(e.org_id, 7);
+	assert_string_equal(e.role, "supplier");
+	assert_int_equal(e.utype, US_UT_SUPPLIER);
+	assert_string_equal(e.method, "GET");
+	assert_string_equal(e.name, "notice");
+	assert_string_equal(e.path, "/notices/12");
+	assert_int_equal(e.status, 200);
+	assert_int_equal(e.bytes, 1234);
+	assert_int_equal(e.dur_us, 15300);
+	/* escapes read back exactly */
+	assert_string_equal(e.referer, "https://search.example/q?x=\t1");
+
+	/* anonymous: "-" fields read as none */
+	u1_line(l, sizeof(l), 1795419769000000LL, NULL, NULL, NULL, "anon",
+	    "POST", "login", "/login", 303, 900);
+	assert_int_equal(us_u1_parse(l, &e), 0);
+	assert_int_equal(e.user_id, 0);
+	assert_int_equal(e.org_id, 0);
+	assert_string_equal(e.vkey, "");
+	assert_int_equal(e.utype, US_UT_VISITOR);
+
+	/* roles */
+	assert_int_equal(us_utype_of_role("officer", 1), US_UT_AGENCY);
+	assert_int_equal(us_utype_of_role("agency", 1), US_UT_AGENCY);
+	assert_int_equal(us_utype_of_role("staff", 1), US_UT_STAFF);
+	assert_int_equal(us_utype_of_role("agent", 1), US_UT_STAFF);
+	assert_int_equal(us_utype_of_role("pending", 1), US_UT_MEMBER);
+	assert_int_equal(us_utype_of_role("anon", 0), US_UT_VISITOR);
+
+	/* malformed lines are refused */
+	n = u1_line(l, sizeof(l), 1795419769000000LL, NULL, "x42", NULL,
+	    "anon", "GET", "home", "/", 200, 1);
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* user id */
+	u1_line(l, sizeof(l), 1795419769000000LL, NULL, NULL, NULL, "anon",
+	    "GET", "home", "/", 700, 1);
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* status */
+	u1_line(l, sizeof(l), 1795419769000000LL, NULL, NULL, NULL, "anon",
+	    "GET", "home", "relative", 200, 1);
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* path */
+	strcpy(l, "u1\t1795419769000000\t10.0.0.1\t-");
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* fields */
+	strcpy(l, "1.2.3.4 - - [01/Jan/2026:00:00:00 +0000] \"GET / HTTP/1.1\" "
+	    "200 1");
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* not u1 */
+	u1_line(l, sizeof(l), -5, NULL, NULL, NULL, "anon", "GET", "home",
+	    "/", 200, 1);
+	assert_int_equal(us_u1_parse(l, &e), -1);		/* time */
+	(void)n;
+}
+
+/* One u1 request through the tracker, as g2b-logs makes it. */
+static void
+u1_hit(struct us_tracker *t, int64_t secs, const char *vkey, int64_t uid,
+    const char *role, const char *method, const char *route, int status)
+{
+	struct us_hit	h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts = 1795419769 + secs;
+	h.user = "";
+	h.ip = "10.9.9.9";
+	h.ip_n = strlen(h.ip);
+	h.agent = "Mozilla/5.0 Firefox/121.0";
+	h.agent_n = strlen(h.agent);
+	h.method = method;
+	h.method_n = strlen(method);
+	h.route = route;
+	h.status = status;
+	h.vkey = vkey;
+	h.vkey_n = strlen(vkey);
+	h.user_id = uid;
+	h.org_id = uid > 0 ? 900 + uid : 0;
+	h.role = role;
+	h.utype = us_utype_of_role(role, uid > 0);
+	us_hit(t, &h);
+}
+
+static void
+test_u1_sessions_per_user_and_role(void **state)
+{
+	struct us_tracker	t;
+	struct closed		c;
+	int			i, v = -1, s = -1, a = -1, w = -1;
+
+	(void)state;
+	tracker(&t, &c, 100);
+	/* Two anonymous visitors behind one address and agent: the portal's
+	 * visitor keys tell them apart. */
+	u1_hit(&t, 0, "aaaaaaaaaaaaaaaa", 0, "anon", "GET", "/", 200);
+	u1_hit(&t, 1, "bbbbbbbbbbbbbbbb", 0, "anon", "GET", "/notices", 200);
+	/* An anonymous request to a staff page that answered 200 (a public
+	 * page of the same prefix, say): the role, not the route, decides. */
+	u1_hit(&t, 2, "bbbbbbbbbbbbbbbb", 0, "anon", "GET", "/admin", 200);
+	/* A supplier whose session key changes (a new login) stays one
+	 * session: it is keyed by the user. */
+	u1_hit(&t, 3, "1111111111111111", 42, "supplier", "GET", "/", 200);
+	u1_hit(&t, 4, "2222222222222222", 42, "supplier", "GET",
+	    "/notices", 200);
+	/* An agency officer on public pages only: still agency. */
+	u1_hit(&t, 5, "3333333333333333", 43, "officer", "GET", "/notices",
+	    200);
+	assert_int_equal(t.open, 4);
+	us_expire(&t, INT64_MAX);
+	assert_int_equal(c.n, 4);
+	for (i = 0; i < c.n; i++) {
+		if (c.s[i].user_id == 42)
+			s = i;
+		else if (c.s[i].user_id == 43)
+			a = i;
+		else if (strcmp(c.s[i].entry, "/") == 0)
+			v = i;
+		else
+			w = i;
+	}
+	assert_true(v >= 0 && s >= 0 && a >= 0 && w >= 0);
+	assert_int_equal(c.s[s].hits, 2);
+	assert_int_equal(c.s[s].utype, US_UT_SUPPLIER);
+	assert_int_equal(c.s[s].org_id, 942);
+	assert_string_equal(c.s[s].role, "supplier");
+	assert_string_equal(c.s[s].visitor, "u:42");
+	assert_int_equal(c.s[a].utype, US_UT_AGENCY);
+	assert_string_equal(c.s[a].role, "officer");
+	assert_int_equal(c.s[v].utype, US_UT_VISITOR);
+	assert_int_equal(c.s[w].utype, US_UT_VISITOR);
+	assert_int_equal(c.s[w].hits, 2);
+	/* visitor keys are keyed again, never the portal's hash itself */
+	assert_memory_equal(c.s[v].visitor, "k:", 2);
+	assert_int_equal(strlen(c.s[v].visitor), 34);
+	assert_true(strstr(c.s[v].visitor, "aaaa") == NULL);
+	assert_string_not_equal(c.s[v].visitor, c.s[w].visitor);
+	us_free(&t);
+}
+
 int
 main(void)
 {
@@ -484,6 +665,8 @@ main(void)
 		cmocka_unit_test(test_restore_resumes_session_and_progress),
 		cmocka_unit_test(test_map_limit_and_clear),
 		cmocka_unit_test(test_rt_buckets),
+		cmocka_unit_test(test_u1_parse),
+		cmocka_unit_test(test_u1_sessions_per_user_and_role),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
