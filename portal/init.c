@@ -22,6 +22,7 @@
 #include <libpq-fe.h>
 
 #include "bids.h"
+#include "edoc.h"
 #include "web.h"
 
 /*
@@ -76,6 +77,7 @@ void
 kore_parent_configure(int argc, char **argv)
 {
 	PGconn	*db;
+	char	 xsd[1024];
 
 	(void)argc;
 	(void)argv;
@@ -93,6 +95,10 @@ kore_parent_configure(int argc, char **argv)
 		fatal("cannot register database");
 	resources_load(g2b_conf.root);
 	bids_init(g2b_conf.root);
+	/* The e-document schemas, loaded once and shared by the workers. */
+	snprintf(xsd, sizeof(xsd), "%s/xsd", g2b_conf.root);
+	if (edoc_init(xsd) == -1)
+		fatal("cannot load the e-document schemas under %s", xsd);
 	logrotate_init();
 }
 
