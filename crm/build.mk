@@ -1,8 +1,10 @@
 # crm: usage-log analysis (issue 6). Included by the Makefile.
 #   crm/logparse.c  access-log lines, user agents, routes (Kore-free)
 #   crm/usage.c     sessions, funnels, counters (Kore-free)
+#   crm/svgchart.c  SVG charts with accessible tables (Kore-free)
 #   build/g2b-logs  the importer and report (crm/cli/g2b-logs.c)
-CORE_SRC	+= crm/logparse.c crm/usage.c
+CORE_SRC	+= crm/logparse.c crm/usage.c crm/svgchart.c
+CORE_LIBS	+= -lm
 CFLAGS		+= -Icrm
 UNIT_CFLAGS	+= -Icrm
 PROGRAMS	+= $(BUILD)/g2b-logs
