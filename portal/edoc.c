@@ -999,8 +999,8 @@ rules_notice(xmlNodePtr root, struct edoc_result *res)
 			rule(res, base, "base amount and budget are in "
 			    "different currencies");
 		else if (a > b)
-			rule(res, base, "the base amount (기초금액) exceeds the "
-			    "budget");
+			rule(res, base, "the base amount (기초금액) exceeds "
+			    "the budget");
 	}
 	tt = child(root, "TenderingTerms");
 	tp = child(root, "TenderingProcess");

@@ -83,7 +83,7 @@
 #define EDOC_DSIG_NS		"http://www.w3.org/2000/09/xmldsig#"
 #define EDOC_CUSTOMIZATION	"urn:g2b:edoc:1.0"
 
-#define EDOC_SIZE_MAX		(4 * 1024 * 1024)	/* bytes of a document */
+#define EDOC_SIZE_MAX		(4 * 1024 * 1024) /* bytes of a document */
 #define EDOC_DEPTH_MAX		32	/* element nesting (ours is <= 12) */
 #define EDOC_PROBLEMS_MAX	50	/* problems listed; more are counted */
 #define EDOC_MSG_MAX		512	/* bytes of a message, with the NUL */

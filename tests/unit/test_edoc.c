@@ -975,7 +975,8 @@ test_signature_form(void **state)
 	assert_int_equal(inbound(u, K.eecert), EDOC_E_SIG_FORM);
 	free(u);
 	free(t);
-	t = replace(out, "xmldsig-more#ecdsa-sha256", "xmldsig-more#ecdsa-sha1");
+	t = replace(out, "xmldsig-more#ecdsa-sha256",
+	    "xmldsig-more#ecdsa-sha1");
 	assert_int_equal(inbound(t, K.eecert), EDOC_E_SIG_FORM);
 	free(t);
 	/* Object, RetrievalMethod. */
@@ -1176,8 +1177,8 @@ test_silent(void **state)
 	close(fd);
 
 	(void)check("<a><b></a>", 10, NULL);
-	(void)check("<!DOCTYPE a [<!ENTITY x SYSTEM \"/etc/passwd\">]><a>&x;</a>",
-	    55, NULL);
+	(void)check("<!DOCTYPE a [<!ENTITY x SYSTEM \"/etc/passwd\">]>"
+	    "<a>&x;</a>", 55, NULL);
 	(void)check("<Tender xmlns=\"urn:g2b:edoc:1\"><Bad/></Tender>", 45,
 	    NULL);
 	out = signed_bid(K.eekey, K.eecert, &len);
@@ -1185,7 +1186,8 @@ test_silent(void **state)
 	(void)inbound(t, K.eecert);
 	(void)inbound(out, K.ee2cert);
 	free(t);
-	t = replace(out, "xmldsig-more#ecdsa-sha256", "xmldsig-more#rsa-sha256");
+	t = replace(out, "xmldsig-more#ecdsa-sha256",
+	    "xmldsig-more#rsa-sha256");
 	(void)inbound(t, K.eecert);
 	free(t);
 	free(out);
