@@ -1694,7 +1694,8 @@ add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
 
 int
 edoc_response(const struct edoc_result *in, const void *received,
-    size_t received_len, const char *response_id, xmlDocPtr *docp)
+    size_t received_len, const char *response_id, const char *receiver,
+    xmlDocPtr *docp)
 {
 	struct edoc_result	*chk = NULL;
 	xmlDocPtr		 doc = NULL;
@@ -1743,8 +1744,13 @@ edoc_response(const struct edoc_result *in, const void *received,
 	    NULL || add_text(root, ns, "ID", response_id) == NULL ||
 	    add_text(root, ns, "IssueDateTime", now) == NULL ||
 	    (n = add_text(root, ns, "SenderParty", NULL)) == NULL ||
-	    add_text(n, ns, "PortalID", "G2B") == NULL ||
-	    (dr = add_text(root, ns, "DocumentResponse", NULL)) == NULL ||
+	    add_text(n, ns, "PortalID", "G2B") == NULL)
+		goto fail;
+	if (receiver != NULL && ((n = add_text(root, ns, "ReceiverParty",
+	    NULL)) == NULL || add_text(n, ns, strlen(receiver) == 7 ?
+	    "AgencyCode" : "BusinessRegistrationNumber", receiver) == NULL))
+		goto fail;
+	if ((dr = add_text(root, ns, "DocumentResponse", NULL)) == NULL ||
 	    add_text(dr, ns, "ResponseCode", accepted ? "Accepted" :
 	    "Rejected") == NULL ||
 	    (ref = add_text(dr, ns, "DocumentReference", NULL)) == NULL)

@@ -23,7 +23,8 @@
  *		... use doc: valid, unchanged, signed by the sender ...
  *		xmlFreeDoc(doc);
  *	}
- *	edoc_response(res, body, len, NULL, &answer);	   (Accepted or
+ *	edoc_response(res, body, len, NULL, sender_bizno, &answer);
+ *							   (Accepted or
  *							    Rejected)
  *	edoc_outbound(answer, portal_key_pem, portal_cert_pem, &out,
  *	    &outlen, res2);				   (signed, checked)
@@ -271,12 +272,15 @@ int		edoc_outbound(xmlDocPtr doc, const char *key_pem,
  * TruncatedProblemCount if some were not listed). DocumentReference has
  * the SHA-256 of the received bytes and, if known, the document's ID and
  * type. response_id may be NULL (a random "ACK-"/"ERR-" + 24 hex digits
- * is made); IssueDateTime is now, UTC. The result is valid under
- * xsd/response.xsd (checked here); sign it with edoc_outbound. *docp
- * gets the document.
+ * is made); IssueDateTime is now, UTC. receiver (may be NULL) names the
+ * sender answered: 10 digits are a business registration number, 7 an
+ * agency code. The result is valid under xsd/response.xsd (checked
+ * here; -1 if not, e.g. for a bad response_id or receiver); sign it with
+ * edoc_outbound. *docp gets the document.
  */
 int		edoc_response(const struct edoc_result *in,
 		    const void *received, size_t received_len,
-		    const char *response_id, xmlDocPtr *docp);
+		    const char *response_id, const char *receiver,
+		    xmlDocPtr *docp);
 
 #endif

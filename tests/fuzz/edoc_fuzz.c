@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)edoc_verify(doc, cert_pem, &res);
 		xmlFreeDoc(doc);
 	}
-	if (edoc_response(&res, data, size, NULL, &resp) != 0)
+	if (edoc_response(&res, data, size, NULL, NULL, &resp) != 0)
 		abort();
 	xmlFreeDoc(resp);
 	return (0);

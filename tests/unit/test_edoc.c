@@ -1022,7 +1022,7 @@ test_response_documents(void **state)
 	    -1);
 	assert_int_equal(in->code, EDOC_E_SCHEMA);
 	assert_true(has_code(in, EDOC_E_SIG_MISSING));
-	assert_int_equal(edoc_response(in, src, len, NULL, &resp), 0);
+	assert_int_equal(edoc_response(in, src, len, NULL, NULL, &resp), 0);
 	assert_int_equal(edoc_outbound(resp, K.eekey, K.eecert, &out, &outlen,
 	    r), 0);
 	assert_int_equal(r->type, EDOC_RESPONSE);
@@ -1048,13 +1048,16 @@ test_response_documents(void **state)
 	signedout = signed_bid(K.eekey, K.eecert, &len);
 	assert_int_equal(edoc_inbound(signedout, len, EDOC_BID, K.eecert, in,
 	    NULL), 0);
-	assert_int_equal(edoc_response(in, signedout, len, "ACK-1", &resp), 0);
+	assert_int_equal(edoc_response(in, signedout, len, "ACK-1",
+	    "1208147521", &resp), 0);
 	assert_int_equal(edoc_serialize(resp, &out, &outlen), 0);
 	assert_int_equal(check(out, outlen, r), EDOC_OK);
 	assert_non_null(strstr(out, "<ResponseCode>Accepted</ResponseCode>"));
 	assert_non_null(strstr(out,
 	    "<ID>TND-1208147521-20261125-0001</ID>"));
 	assert_null(strstr(out, "<Problem>"));
+	assert_non_null(strstr(out, "<ReceiverParty><BusinessRegistrationNumber>"
+	    "1208147521</BusinessRegistrationNumber></ReceiverParty>"));
 	xmlFreeDoc(resp);
 	free(out);
 	free(signedout);
@@ -1067,7 +1070,7 @@ test_response_documents(void **state)
 		    i);
 	assert_int_equal(in->nproblems, EDOC_PROBLEMS_MAX);
 	assert_int_equal(in->truncated, 7);
-	assert_int_equal(edoc_response(in, "<", 1, NULL, &resp), 0);
+	assert_int_equal(edoc_response(in, "<", 1, NULL, NULL, &resp), 0);
 	assert_int_equal(edoc_serialize(resp, &out, &outlen), 0);
 	assert_int_equal(check(out, outlen, r), EDOC_OK);
 	assert_non_null(strstr(out,
@@ -1077,9 +1080,14 @@ test_response_documents(void **state)
 	xmlFreeDoc(resp);
 	free(out);
 
-	/* An invalid response ID is refused, not sent. */
-	assert_int_equal(edoc_response(in, "<", 1, "bad id!", &resp), -1);
+	/* An invalid response ID or receiver is refused, not sent. */
+	assert_int_equal(edoc_response(in, "<", 1, "bad id!", NULL, &resp),
+	    -1);
 	assert_null(resp);
+	assert_int_equal(edoc_response(in, "<", 1, NULL, "12345", &resp), -1);
+	assert_null(resp);
+	assert_int_equal(edoc_response(in, "<", 1, NULL, "1230000", &resp), 0);
+	xmlFreeDoc(resp);
 	free(in);
 	free(r);
 }
@@ -1147,7 +1155,7 @@ test_fuzz_corpus(void **state)
 			(void)edoc_verify(doc, K.eecert, r);
 			xmlFreeDoc(doc);
 		}
-		if (edoc_response(r, buf, len, NULL, &resp) != 0)
+		if (edoc_response(r, buf, len, NULL, NULL, &resp) != 0)
 			fail_msg("%s: no response document", path);
 		xmlFreeDoc(resp);
 		free(buf);

@@ -296,7 +296,7 @@ cmd_respond(int argc, char **argv)
 		edoc_result_init(&result);
 		(void)edoc_check(in, len, EDOC_ANY, &result, NULL);
 	}
-	if (edoc_response(&result, in, len, NULL, &resp) == -1 ||
+	if (edoc_response(&result, in, len, NULL, NULL, &resp) == -1 ||
 	    edoc_serialize(resp, &out, &outlen) == -1) {
 		fprintf(stderr, "g2b-edoc: cannot build the response\n");
 		goto out;
