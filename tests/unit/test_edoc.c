@@ -1056,8 +1056,9 @@ test_response_documents(void **state)
 	assert_non_null(strstr(out,
 	    "<ID>TND-1208147521-20261125-0001</ID>"));
 	assert_null(strstr(out, "<Problem>"));
-	assert_non_null(strstr(out, "<ReceiverParty><BusinessRegistrationNumber>"
-	    "1208147521</BusinessRegistrationNumber></ReceiverParty>"));
+	assert_non_null(strstr(out, "<ReceiverParty>"
+	    "<BusinessRegistrationNumber>1208147521"
+	    "</BusinessRegistrationNumber></ReceiverParty>"));
 	xmlFreeDoc(resp);
 	free(out);
 	free(signedout);
