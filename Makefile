@@ -20,7 +20,7 @@ CORE_SRC	:= portal/strbuf.c portal/tmpl.c portal/i18n.c portal/form.c \
 		   bidding/opening.c bidding/noticeform.c bidding/ca.c bidding/bidfmt.c \
 		   bidding/attach.c
 KORE_SRC	:= portal/web.c portal/resources.c portal/init.c portal/capture.c \
-		   portal/logrotate.c \
+		   portal/logrotate.c portal/dwtimer.c \
 		   portal/pages.c portal/account.c portal/register.c \
 		   portal/admin.c bidding/notices.c bidding/bids.c bidding/award.c \
 		   bidding/attachments.c
@@ -31,7 +31,7 @@ PROGRAMS	:=
 
 # Each area may add to CORE_SRC, KORE_SRC, CORE_LIBS, CFLAGS and PROGRAMS
 # (with their rules) in its own fragment.
--include xsd/build.mk crm/build.mk dw/build.mk
+-include xsd/build.mk crm/build.mk dw/build.mk conf/exchange.mk
 
 MODULE_SRC	:= $(CORE_SRC) $(KORE_SRC)
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)

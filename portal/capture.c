@@ -22,8 +22,6 @@
 #include "usagefmt.h"
 #include "web.h"
 
-void	kore_worker_configure(void);
-void	kore_worker_teardown(void);
 
 #define CAPTURE_BUF	(64 * 1024)
 
@@ -47,7 +45,7 @@ capture_now_us(void)
 }
 
 void
-kore_worker_configure(void)
+capture_worker_init(void)
 {
 	const char	*v;
 
@@ -57,11 +55,10 @@ kore_worker_configure(void)
 	snprintf(dir, sizeof(dir), "%s", g2b_conf.usage_dir);
 	if (enabled)
 		kore_timer_add(capture_tick, 1000, NULL, 0);
-	logrotate_worker_ready();
 }
 
 void
-kore_worker_teardown(void)
+capture_worker_teardown(void)
 {
 	capture_flush();
 	if (fd != -1)

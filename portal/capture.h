@@ -16,6 +16,9 @@ struct g2b_ctx;
 /* Record a finished request; ctx is NULL for requests outside g2b_run. */
 void	capture_request(struct http_request *, const struct g2b_ctx *,
 	    const char *, size_t);
+/* Worker start and clean stop (portal/init.c). */
+void	capture_worker_init(void);
+void	capture_worker_teardown(void);
 /* Microseconds since the epoch. */
 int64_t	capture_now_us(void);
 

@@ -22,6 +22,7 @@
 #include <libpq-fe.h>
 
 #include "bids.h"
+#include "capture.h"
 #include "edoc.h"
 #include "web.h"
 
@@ -66,6 +67,8 @@ struct g2b_config	g2b_conf;
 
 static const char *const areas[] = { "portal", "bidding", "crm", "dw", NULL };
 
+void		kore_worker_configure(void);
+void		kore_worker_teardown(void);
 static void	config_read(void);
 static void	secret_read(void);
 static void	migrate(PGconn *);
@@ -100,6 +103,22 @@ kore_parent_configure(int argc, char **argv)
 	if (edoc_init(xsd) == -1)
 		fatal("cannot load the e-document schemas under %s", xsd);
 	logrotate_init();
+}
+
+/* Each worker, once it runs: usage capture, log rotation, warehouse load. */
+void
+kore_worker_configure(void)
+{
+	capture_worker_init();
+	logrotate_worker_ready();
+	dwtimer_worker_init();
+}
+
+/* A clean stop: nothing captured is lost. */
+void
+kore_worker_teardown(void)
+{
+	capture_worker_teardown();
 }
 
 static void

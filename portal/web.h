@@ -206,6 +206,8 @@ extern struct g2b_config	g2b_conf;
 /* Access-log rotation in the parent (portal/logrotate.c). */
 void		 logrotate_init(void);
 void		 logrotate_worker_ready(void);
+/* The warehouse load on a timer (portal/dwtimer.c), in one worker. */
+void		 dwtimer_worker_init(void);
 
 /* Resources (portal/resources.c), loaded in the parent before workers fork. */
 void		 resources_load(const char *);
