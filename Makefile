@@ -31,7 +31,7 @@ PROGRAMS	:=
 
 # Each area may add to CORE_SRC, KORE_SRC, CORE_LIBS, CFLAGS and PROGRAMS
 # (with their rules) in its own fragment.
--include xsd/build.mk crm/build.mk dw/build.mk conf/exchange.mk
+-include xsd/build.mk crm/build.mk dw/build.mk dw/reports.mk conf/exchange.mk
 
 MODULE_SRC	:= $(CORE_SRC) $(KORE_SRC)
 MODULE_OBJ	:= $(MODULE_SRC:%.c=$(BUILD)/%.o)
