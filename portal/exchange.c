@@ -1,0 +1,1520 @@
+/*
+ * exchange: the standard e-document exchange endpoints (전자문서 교환).
+ * Organisations' systems authenticate with API tokens (only their SHA-256
+ * is stored), register the certificate they sign documents with (issued
+ * by the portal CA for a public key they hold), and post signed XML
+ * documents; every document exchanged, with its signed answer, is kept in
+ * the document box (전자문서함, exchange.document).
+ *
+ * Inbound (POST /api/edoc): token and duplicate check in one query; then
+ * on a task thread the safe parse, schema validation and signature check
+ * (portal/edoc.h) against the sender's registered, valid certificates,
+ * the routing decision and the portal-signed answer; then one database
+ * function (exchange.inbound_store) carries the document out and stores
+ * it with its answer in one transaction.
+ *
+ * Uses portal's public headers, bidding/ca.h and bidding/seal.h (the CA
+ * and the receipt key under G2B_CA_DIR). Owns the exchange schema
+ * (portal/sql/007_exchange.sql).
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include <libxml/tree.h>
+
+#include "ca.h"
+#include "edoc.h"
+#include "seal.h"
+#include "web.h"
+
+int	page_edoc_tokens(struct http_request *);
+int	page_edoc_certificate(struct http_request *);
+int	page_edoc_inbound(struct http_request *);
+int	page_edoc_box(struct http_request *);
+int	page_edoc_box_file(struct http_request *);
+
+#define EX_CERTS_MAX	8
+#define EX_CODE_MAX	32
+#define EX_SPKI_MAX	1024
+#define EX_CERT_DAYS	365
+#define EX_LABEL_MAX	80
+
+/* The work of one inbound document, shared with its task. */
+struct in_job {
+	unsigned char		*body;
+	size_t			 len;
+	char			*certs[EX_CERTS_MAX];
+	size_t			 ncerts;
+	int			 agency;	/* the sender is an agency */
+	char			 receiver[16];	/* its bizno or agency code */
+	int			 status;	/* HTTP status preset, or 0 */
+
+	struct edoc_result	*res;
+	char			 custom[EDOC_PROBLEMS_MAX][EX_CODE_MAX];
+	const char		*sig;
+	const char		*route;
+	struct strbuf		 fields;	/* JSON for inbound_store */
+	int			 http;
+	char			*answer;
+	size_t			 answer_len;
+	char			 sha_hex[SHA256_DIGEST_LENGTH * 2 + 1];
+};
+
+static int	tokens_get(struct g2b_ctx *);
+static int	tokens_loaded(struct g2b_ctx *);
+static int	tokens_certs_loaded(struct g2b_ctx *);
+static int	tokens_post(struct g2b_ctx *);
+static int	tokens_created(struct g2b_ctx *);
+static int	tokens_changed(struct g2b_ctx *);
+static int	cert_post(struct g2b_ctx *);
+static int	cert_authed(struct g2b_ctx *);
+static int	cert_stored(struct g2b_ctx *);
+static int	in_post(struct g2b_ctx *);
+static int	in_authed(struct g2b_ctx *);
+static int	in_checked(struct g2b_ctx *);
+static int	in_stored(struct g2b_ctx *);
+static int	in_restored(struct g2b_ctx *);
+static int	in_answered(struct g2b_ctx *);
+static int	in_send(struct g2b_ctx *);
+static int	box_get(struct g2b_ctx *);
+static int	box_loaded(struct g2b_ctx *);
+static int	boxfile_get(struct g2b_ctx *);
+static int	boxfile_loaded(struct g2b_ctx *);
+
+static const struct g2b_route route_tokens =
+    { "edoc_tokens", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER,
+      ROUTE_APPROVED_ORG, tokens_get, tokens_post };
+static const struct g2b_route route_certificate =
+    { "edoc_certificate", ROLE_ANY, ROUTE_NO_CSRF, NULL, cert_post };
+static const struct g2b_route route_inbound =
+    { "edoc_inbound", ROLE_ANY, ROUTE_NO_CSRF, NULL, in_post };
+static const struct g2b_route route_box =
+    { "edoc_box", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0, box_get,
+      NULL };
+static const struct g2b_route route_boxfile =
+    { "edoc_box_file", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0,
+      boxfile_get, NULL };
+
+/*
+ * The portal's keys as this process sees them: the CA (to issue and check
+ * system certificates) and the receipt key with a certificate the CA
+ * issued for it (to sign answers and outbound documents). Loaded once per
+ * worker on first use from G2B_CA_DIR (bids_init made them in the parent).
+ */
+static struct {
+	int		 tried;
+	struct ca	*ca;
+	char		*ca_cert_pem;
+	char		*key_pem;
+	char		*cert_pem;
+} ex;
+
+/* edoc keeps one error collector per process: one document at a time. */
+static pthread_mutex_t	ex_edoc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ------------------------------------------------------------ keys */
+
+static char *
+ex_slurp(const char *path)
+{
+	FILE	*fp;
+	char	*buf;
+	long	 len;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return (NULL);
+	if (fseek(fp, 0, SEEK_END) == -1 || (len = ftell(fp)) < 0 ||
+	    len > 64 * 1024 || fseek(fp, 0, SEEK_SET) == -1) {
+		fclose(fp);
+		return (NULL);
+	}
+	if ((buf = calloc(1, (size_t)len + 1)) == NULL ||
+	    fread(buf, 1, (size_t)len, fp) != (size_t)len) {
+		fclose(fp);
+		free(buf);
+		return (NULL);
+	}
+	fclose(fp);
+	return (buf);
+}
+
+static int
+ex_keys(void)
+{
+	const char		*v;
+	char			 dir[1024], path[1100], *pass = NULL, *pem = NULL;
+	char			*key, *spki = NULL, serial[CA_SERIAL_HEX_MAX + 1];
+	EVP_PKEY		*rk = NULL;
+	BIO			*bio = NULL;
+	struct ca_subject	 subj;
+
+	if (ex.tried)
+		return (ex.cert_pem != NULL ? 0 : -1);
+	ex.tried = 1;
+
+	if ((v = getenv("G2B_CA_DIR")) != NULL && *v != '\0')
+		kore_strlcpy(dir, v, sizeof(dir));
+	else
+		snprintf(dir, sizeof(dir), "%s/var/ca", g2b_conf.root);
+	if ((v = getenv("G2B_CA_PASSPHRASE_FILE")) != NULL && *v != '\0')
+		kore_strlcpy(path, v, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s/passphrase", dir);
+	if ((pass = ex_slurp(path)) == NULL) {
+		kore_log(LOG_ERR, "exchange: %s: cannot read the CA passphrase",
+		    path);
+		goto fail;
+	}
+	pass[strcspn(pass, "\r\n")] = '\0';
+
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	if ((pem = ex_slurp(path)) == NULL || (key = strstr(pem,
+	    "-----BEGIN ENCRYPTED PRIVATE KEY-----")) == NULL)
+		goto fail;
+	if ((ex.ca_cert_pem = strndup(pem, (size_t)(key - pem))) == NULL ||
+	    ca_load(ex.ca_cert_pem, key, pass, &ex.ca) == -1)
+		goto fail;
+	free(pem);
+
+	snprintf(path, sizeof(path), "%s/receipt.pem", dir);
+	if ((pem = ex_slurp(path)) == NULL ||
+	    seal_key_recover(pem, pass, &rk) == -1)
+		goto fail;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey(bio, rk, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    seal_bio_to_str(bio, &ex.key_pem) == -1)
+		goto fail;
+	BIO_free(bio);
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, rk) != 1 ||
+	    seal_bio_to_str(bio, &spki) == -1)
+		goto fail;
+
+	/*
+	 * The portal signs as itself: no organisation, so serialNumber is
+	 * ten zeros (no business registration number begins with 000).
+	 */
+	subj.company = "G2B Public Procurement";
+	subj.bizno = "0000000000";
+	subj.person = "G2B e-document exchange";
+	subj.login = "g2b-edoc";
+	if (ca_issue(ex.ca, spki, &subj, EX_CERT_DAYS, &ex.cert_pem,
+	    serial) == -1)
+		goto fail;
+	BIO_free(bio);
+	EVP_PKEY_free(rk);
+	free(spki);
+	OPENSSL_cleanse(pass, strlen(pass));
+	free(pass);
+	free(pem);
+	return (0);
+
+fail:
+	kore_log(LOG_ERR, "exchange: cannot load the portal keys from %s", dir);
+	BIO_free(bio);
+	EVP_PKEY_free(rk);
+	free(spki);
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+	free(pem);
+	free(ex.cert_pem);
+	ex.cert_pem = NULL;
+	return (-1);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static char *
+ex_bytea(const unsigned char *p, size_t len)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	char			*s;
+	size_t			 i;
+
+	s = kore_malloc(len * 2 + 3);
+	s[0] = '\\';
+	s[1] = 'x';
+	for (i = 0; i < len; i++) {
+		s[2 + i * 2] = digits[p[i] >> 4];
+		s[3 + i * 2] = digits[p[i] & 15];
+	}
+	s[2 + len * 2] = '\0';
+	return (s);
+}
+
+/* The hash of the bearer token, as bytea input, or -1 if none is given. */
+static int
+ex_bearer(struct g2b_ctx *ctx, char *out, size_t outlen)
+{
+	const char	*h;
+	unsigned char	 d[TOKEN_HASH_LEN];
+	char		 tok[TOKEN_LEN + 1];
+
+	if (outlen < TOKEN_HASH_LEN * 2 + 3 ||
+	    !http_request_header(ctx->req, "authorization", &h) ||
+	    strncasecmp(h, "Bearer ", 7) != 0)
+		return (-1);
+	h += 7;
+	while (*h == ' ')
+		h++;
+	if (strlen(h) != TOKEN_LEN)
+		return (-1);
+	memcpy(tok, h, TOKEN_LEN + 1);
+	if (!token_valid(tok))
+		return (-1);
+	token_hash(tok, d);
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(d, sizeof(d), out + 2);
+	secure_wipe(tok, sizeof(tok));
+	return (0);
+}
+
+static void
+utf8_cut(char *s, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == max) {
+			s[i] = '\0';
+			return;
+		}
+	}
+}
+
+/* A child element of the e-document namespace. */
+static xmlNodePtr
+x_child(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr	c;
+
+	if (n == NULL)
+		return (NULL);
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+		    !strcmp((const char *)c->ns->href, EDOC_NS) &&
+		    !strcmp((const char *)c->name, name))
+			return (c);
+	}
+	return (NULL);
+}
+
+/* Follow "A/B/C" from n. */
+static xmlNodePtr
+x_path(xmlNodePtr n, const char *path)
+{
+	char	 buf[256], *s, *save;
+
+	kore_strlcpy(buf, path, sizeof(buf));
+	for (s = strtok_r(buf, "/", &save); s != NULL && n != NULL;
+	    s = strtok_r(NULL, "/", &save))
+		n = x_child(n, s);
+	return (n);
+}
+
+/* The element's text, surrounding white space removed, into out. */
+static const char *
+x_text(xmlNodePtr n, char *out, size_t len)
+{
+	xmlChar	*c;
+	char	*s, *e;
+
+	out[0] = '\0';
+	if (n == NULL || (c = xmlNodeGetContent(n)) == NULL)
+		return (out);
+	for (s = (char *)c; isspace((unsigned char)*s); s++)
+		;
+	kore_strlcpy(out, s, len);
+	for (e = out + strlen(out); e > out && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	xmlFree(c);
+	return (out);
+}
+
+static const char *
+x_attr(xmlNodePtr n, const char *name, char *out, size_t len)
+{
+	xmlChar	*c;
+
+	out[0] = '\0';
+	if (n != NULL && (c = xmlGetProp(n, (const xmlChar *)name)) != NULL) {
+		kore_strlcpy(out, (const char *)c, len);
+		xmlFree(c);
+	}
+	return (out);
+}
+
+/* A problem the portal itself finds, with its own stable code. */
+static void
+in_problem(struct in_job *j, const char *code, int line, const char *fmt, ...)
+{
+	char	msg[EDOC_MSG_MAX];
+	size_t	idx = j->res->nproblems;
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	edoc_problem_add(j->res, EDOC_E_RULE, line, 0, "%s", msg);
+	if (idx < EDOC_PROBLEMS_MAX && j->res->nproblems > idx)
+		kore_strlcpy(j->custom[idx], code, EX_CODE_MAX);
+}
+
+static void
+in_job_free(void *arg)
+{
+	struct in_job	*j = arg;
+	size_t		 i;
+
+	if (j == NULL)
+		return;
+	free(j->body);
+	for (i = 0; i < j->ncerts; i++)
+		free(j->certs[i]);
+	free(j->res);
+	strbuf_cleanup(&j->fields);
+	free(j->answer);
+	free(j);
+}
+
+/* ------------------------------------------------------------ answers */
+
+/* Give the portal's own problems their codes in the built answer. */
+static void
+answer_codes(struct in_job *j, xmlDocPtr doc)
+{
+	xmlNodePtr	dr, p, code;
+	size_t		i = 0;
+
+	dr = x_child(xmlDocGetRootElement(doc), "DocumentResponse");
+	for (p = dr != NULL ? dr->children : NULL; p != NULL; p = p->next) {
+		if (p->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)p->name, "Problem") != 0)
+			continue;
+		if (i < EDOC_PROBLEMS_MAX && j->custom[i][0] != '\0' &&
+		    (code = x_child(p, "Code")) != NULL)
+			xmlNodeSetContent(code, (const xmlChar *)j->custom[i]);
+		i++;
+	}
+}
+
+/* Build and sign the answer to the received bytes; set j->http. */
+static int
+in_answer(struct in_job *j)
+{
+	struct edoc_result	*r2;
+	xmlDocPtr		 doc = NULL;
+	int			 rc = -1;
+
+	free(j->answer);
+	j->answer = NULL;
+	if (j->status != 0)
+		j->http = j->status;
+	else if (j->res->nproblems == 0 && j->res->truncated == 0)
+		j->http = 200;
+	else if (j->res->code == EDOC_E_SIZE)
+		j->http = 413;
+	else if (j->res->code == EDOC_E_INTERNAL)
+		j->http = 500;
+	else
+		j->http = 422;
+	if ((r2 = malloc(sizeof(*r2))) == NULL)
+		return (-1);
+	if (edoc_response(j->res, j->body, j->len, NULL,
+	    j->receiver[0] != '\0' ? j->receiver : NULL, &doc) == 0) {
+		answer_codes(j, doc);
+		if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &j->answer,
+		    &j->answer_len, r2) == 0)
+			rc = 0;
+		else
+			kore_log(LOG_ERR, "exchange: answer invalid: %s",
+			    r2->nproblems ? r2->problems[0].message : "?");
+	}
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	free(r2);
+	return (rc);
+}
+
+static int
+in_answer_work(void *arg)
+{
+	struct in_job	*j = arg;
+	int		 rc;
+
+	pthread_mutex_lock(&ex_edoc_lock);
+	rc = in_answer(j);
+	pthread_mutex_unlock(&ex_edoc_lock);
+	return (rc);
+}
+
+/* ------------------------------------------------------------ routing */
+
+static void
+fjson(struct strbuf *b, const char *name, const char *val)
+{
+	strbuf_appendf(b, "%s\"%s\":", b->len > 1 ? "," : "", name);
+	if (val == NULL || *val == '\0') {
+		strbuf_appendstr(b, "null");
+		return;
+	}
+	strbuf_appendstr(b, "\"");
+	strbuf_append_json(b, val, strlen(val));
+	strbuf_appendstr(b, "\"");
+}
+
+static int
+amount_ok(xmlNodePtr n, char *out, size_t len)
+{
+	char	cur[8];
+	size_t	i;
+
+	x_text(n, out, len);
+	x_attr(n, "currencyID", cur, sizeof(cur));
+	if (strcmp(cur, "KRW") != 0 || out[0] == '\0' || strlen(out) > 15)
+		return (0);
+	for (i = 0; out[i] != '\0'; i++)
+		if (!isdigit((unsigned char)out[i]))
+			return (0);
+	return (1);
+}
+
+/*
+ * A CallForTenders registration becomes a draft notice of the sender's
+ * agency (bidding.draft_save); what the portal's notices cannot hold is
+ * refused with a problem naming it.
+ */
+static void
+route_notice(struct in_job *j, xmlNodePtr root)
+{
+	struct strbuf	*b = &j->fields;
+	xmlNodePtr	 proj, terms, proc, it, n;
+	char		 v[512], u[64];
+	int		 line, first;
+
+	if (x_child(root, "Registration") == NULL) {
+		n = x_child(root, "Amendment");
+		if (n == NULL)
+			n = x_child(root, "Cancellation");
+		in_problem(j, "not-mapped", n ? xmlGetLineNo(n) : 0,
+		    "%s of a notice through the exchange is not supported: "
+		    "amend or cancel the published notice in the portal",
+		    n && !strcmp((const char *)n->name, "Amendment") ?
+		    "an Amendment" : "a Cancellation or re-notice");
+		return;
+	}
+	n = x_path(root, "ContractingParty/AgencyCode");
+	if (strcmp(x_text(n, v, sizeof(v)), j->receiver) != 0)
+		in_problem(j, "party-mismatch", n ? xmlGetLineNo(n) : 0,
+		    "ContractingParty/AgencyCode %s is not the sending "
+		    "agency's code %s", v, j->receiver);
+	proj = x_child(root, "ProcurementProject");
+	terms = x_child(root, "TenderingTerms");
+	proc = x_child(root, "TenderingProcess");
+
+	strbuf_appendstr(b, "{");
+	fjson(b, "family", x_text(x_child(proj, "ProcurementTypeCode"), v,
+	    sizeof(v)));
+	fjson(b, "title", x_text(x_child(proj, "Name"), v, sizeof(v)));
+	n = x_child(proj, "BaseAmount");
+	if (!amount_ok(n, v, sizeof(v)))
+		in_problem(j, "not-mapped", n ? xmlGetLineNo(n) : 0,
+		    "BaseAmount must be whole won (currencyID KRW)");
+	fjson(b, "base", v);
+	n = x_child(proj, "BudgetAmount");
+	if (!amount_ok(n, v, sizeof(v)))
+		in_problem(j, "not-mapped", n ? xmlGetLineNo(n) : 0,
+		    "BudgetAmount must be whole won (currencyID KRW)");
+	fjson(b, "budget", v);
+	fjson(b, "contract", x_text(x_child(proc, "ProcedureCode"), v,
+	    sizeof(v)));
+	n = x_child(proc, "AwardingMethodCode");
+	x_text(n, v, sizeof(v));
+	if (strcmp(v, "lowest") != 0 && strcmp(v, "qualification") != 0)
+		in_problem(j, "not-mapped", n ? xmlGetLineNo(n) : 0,
+		    "AwardingMethodCode %s: the portal awards by lowest price "
+		    "or qualification review only", v);
+	fjson(b, "award", v);
+
+	n = x_child(terms, "PriceDecisionCode");
+	if (n != NULL && strcmp(x_text(n, v, sizeof(v)), "multiple") != 0)
+		in_problem(j, "not-mapped", xmlGetLineNo(n),
+		    "PriceDecisionCode %s: the portal uses multiple "
+		    "preliminary prices only", v);
+	n = x_child(terms, "PreliminaryPriceRange");
+	x_text(n, v, sizeof(v));
+	if (n != NULL && strcmp(v, "2") != 0 && strcmp(v, "3") != 0)
+		in_problem(j, "not-mapped", xmlGetLineNo(n),
+		    "PreliminaryPriceRange must be 2 or 3 (percent)");
+	fjson(b, "range", !strcmp(v, "3") ? "3000" : "2000");
+	n = x_child(terms, "PreliminaryPriceCount");
+	if (n != NULL && strcmp(x_text(n, v, sizeof(v)), "15") != 0)
+		in_problem(j, "not-mapped", xmlGetLineNo(n),
+		    "PreliminaryPriceCount must be 15");
+	n = x_child(terms, "PicksPerBidder");
+	if (n != NULL && strcmp(x_text(n, v, sizeof(v)), "2") != 0)
+		in_problem(j, "not-mapped", xmlGetLineNo(n),
+		    "PicksPerBidder must be 2");
+	n = x_child(terms, "JointBidCode");
+	if (n != NULL && strcmp(x_text(n, v, sizeof(v)), "none") != 0)
+		in_problem(j, "not-mapped", xmlGetLineNo(n),
+		    "joint bids (JointBidCode %s) are not supported yet", v);
+	fjson(b, "region", x_text(x_child(terms, "RegionRestriction"), v,
+	    sizeof(v)));
+	fjson(b, "category", x_text(x_child(terms, "CategoryRestriction"), v,
+	    sizeof(v)));
+	fjson(b, "start", x_text(x_path(proc,
+	    "TenderSubmissionPeriod/StartDateTime"), v, sizeof(v)));
+	fjson(b, "close", x_text(x_path(proc,
+	    "TenderSubmissionPeriod/EndDateTime"), v, sizeof(v)));
+	fjson(b, "opening", x_text(x_child(proc, "OpeningDateTime"), v,
+	    sizeof(v)));
+
+	/* Items: the 8-digit commodity class (G2B item numbers sit below). */
+	strbuf_appendstr(b, ",\"codes\":[");
+	first = 1;
+	for (it = proj ? proj->children : NULL; it != NULL; it = it->next) {
+		if (it->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)it->name, "ProcurementItem") != 0)
+			continue;
+		x_text(x_child(it, "CommodityCode"), v, sizeof(v));
+		v[8] = '\0';
+		strbuf_appendf(b, "%s\"", first ? "" : ",");
+		strbuf_append_json(b, v, strlen(v));
+		strbuf_appendstr(b, "\"");
+		first = 0;
+	}
+	strbuf_appendstr(b, "],\"qty\":[");
+	first = 1;
+	for (it = proj ? proj->children : NULL; it != NULL; it = it->next) {
+		if (it->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)it->name, "ProcurementItem") != 0)
+			continue;
+		n = x_child(it, "Quantity");
+		line = xmlGetLineNo(it);
+		x_text(n, v, sizeof(v));
+		if (strspn(v, "0123456789.") != strlen(v) || v[0] == '\0')
+			in_problem(j, "not-mapped", line, "bad quantity");
+		strbuf_appendf(b, "%s\"", first ? "" : ",");
+		strbuf_append_json(b, v, strlen(v));
+		strbuf_appendstr(b, "\"");
+		first = 0;
+	}
+	strbuf_appendstr(b, "],\"units\":[");
+	first = 1;
+	for (it = proj ? proj->children : NULL; it != NULL; it = it->next) {
+		if (it->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)it->name, "ProcurementItem") != 0)
+			continue;
+		x_attr(x_child(it, "Quantity"), "unitCode", u, sizeof(u));
+		strbuf_appendf(b, "%s\"", first ? "" : ",");
+		strbuf_append_json(b, u, strlen(u));
+		strbuf_appendstr(b, "\"");
+		first = 0;
+	}
+	strbuf_appendstr(b, "]}");
+	if (x_child(root, "Attachments") != NULL)
+		in_problem(j, "not-mapped", xmlGetLineNo(x_child(root,
+		    "Attachments")), "attachments cannot be sent through the "
+		    "exchange: upload the files to the draft in the portal");
+	j->route = "draft";
+}
+
+static void
+route_invoice(struct in_job *j, xmlNodePtr root)
+{
+	xmlNodePtr	n;
+	char		v[128];
+
+	n = x_path(root, "SellerParty/BusinessRegistrationNumber");
+	if (strcmp(x_text(n, v, sizeof(v)), j->receiver) != 0)
+		in_problem(j, "party-mismatch", n ? xmlGetLineNo(n) : 0,
+		    "SellerParty/BusinessRegistrationNumber %s is not the "
+		    "sending supplier's number %s", v, j->receiver);
+	x_text(x_child(root, "ContractID"), v, sizeof(v));
+	strbuf_appendstr(&j->fields, "{");
+	fjson(&j->fields, "contract_no", v);
+	strbuf_appendstr(&j->fields, "}");
+	j->route = "invoice";
+}
+
+/*
+ * The task: check the document, verify its signature against each of the
+ * sender's certificates that the CA still vouches for, decide where it
+ * goes, and build the signed answer (Accepted for now: if carrying it out
+ * fails, a Rejected one is built again).
+ */
+static int
+in_work(void *arg)
+{
+	struct in_job		*j = arg;
+	struct edoc_result	*vr = NULL, *last = NULL;
+	xmlDocPtr		 doc = NULL;
+	xmlNodePtr		 root;
+	size_t			 i, k;
+	int			 verified = 0, missing = 0, rc;
+
+	pthread_mutex_lock(&ex_edoc_lock);
+	j->route = "none";
+	j->sig = "unchecked";
+	(void)edoc_check(j->body, j->len, EDOC_ANY, j->res, &doc);
+
+	if (doc != NULL) {
+		if ((vr = malloc(sizeof(*vr))) == NULL)
+			goto out;
+		for (i = 0; i < j->ncerts && !verified; i++) {
+			if (ca_verify_loaded(ex.ca, j->certs[i], time(NULL),
+			    NULL, NULL, NULL) == -1)
+				continue;
+			edoc_result_init(vr);
+			if (edoc_verify(doc, j->certs[i], vr) == 0) {
+				verified = 1;
+				break;
+			}
+			missing = vr->code == EDOC_E_SIG_MISSING;
+			if (last == NULL && (last = malloc(sizeof(*last))) ==
+			    NULL)
+				goto out;
+			memcpy(last, vr, sizeof(*last));
+		}
+		if (verified) {
+			j->sig = "verified";
+		} else if (last != NULL) {
+			j->sig = missing ? "missing" : "invalid";
+			for (k = 0; k < last->nproblems; k++)
+				edoc_problem_add(j->res, last->problems[k].code,
+				    last->problems[k].line,
+				    last->problems[k].column, "%s",
+				    last->problems[k].message);
+		} else {
+			in_problem(j, "no-certificate", 0, "the sender has no "
+			    "registered, valid system certificate: register "
+			    "one with POST /api/exchange/certificate");
+		}
+	}
+
+	/* Who may send what. */
+	if (j->res->type == EDOC_NOTICE && !j->agency) {
+		in_problem(j, "forbidden", 0, "only an agency's system may "
+		    "send a CallForTenders");
+		j->status = 403;
+	} else if ((j->res->type == EDOC_INVOICE ||
+	    j->res->type == EDOC_BID) && j->agency) {
+		in_problem(j, "forbidden", 0, "only a supplier's system may "
+		    "send a %s", edoc_type_root(j->res->type));
+		j->status = 403;
+	}
+
+	if (j->res->nproblems == 0 && doc != NULL) {
+		root = xmlDocGetRootElement(doc);
+		switch (j->res->type) {
+		case EDOC_NOTICE:
+			route_notice(j, root);
+			break;
+		case EDOC_INVOICE:
+			route_invoice(j, root);
+			break;
+		case EDOC_BID:
+			in_problem(j, "not-mapped", 0, "bids are submitted "
+			    "through the sealed-bid endpoint "
+			    "(POST /notices/N/bid): a Tender document does not "
+			    "carry the bid signature the portal verifies");
+			break;
+		default:
+			in_problem(j, "not-mapped", 0, "the portal does not "
+			    "accept %s documents from systems",
+			    edoc_type_root(j->res->type));
+			break;
+		}
+	}
+	if (j->res->nproblems != 0)
+		j->route = "none";
+out:
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	free(vr);
+	free(last);
+	rc = in_answer(j);
+	pthread_mutex_unlock(&ex_edoc_lock);
+	return (rc);
+}
+
+/* ------------------------------------------------------------ inbound */
+
+static struct in_job *
+in_job_new(struct g2b_ctx *ctx)
+{
+	struct in_job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->res = malloc(sizeof(*j->res))) == NULL) {
+		free(j);
+		return (NULL);
+	}
+	edoc_result_init(j->res);
+	strbuf_init(&j->fields);
+	ctx->ptr = j;
+	ctx->ptr_free = in_job_free;
+	return (j);
+}
+
+/* An answer before any sender is known (bad token, type, size). */
+static int
+in_refuse(struct g2b_ctx *ctx, int status, const char *code,
+    const char *msg)
+{
+	struct in_job	*j = ctx->ptr;
+
+	j->status = status;
+	in_problem(j, code, 0, "%s", msg);
+	return (g2b_task(ctx, in_answer_work, j, in_send));
+}
+
+static int
+in_post(struct g2b_ctx *ctx)
+{
+	struct http_request	*req = ctx->req;
+	struct in_job		*j;
+	unsigned char		 d[SHA256_DIGEST_LENGTH];
+	const char		*ctype, *vals[2];
+	char			 hash[TOKEN_HASH_LEN * 2 + 4], *sha;
+	size_t			 cap;
+	ssize_t			 n;
+
+	if (ex_keys() == -1)
+		return (g2b_error(ctx, 503));
+	if ((j = in_job_new(ctx)) == NULL)
+		return (g2b_error(ctx, 503));
+
+	cap = 65536;
+	if ((j->body = malloc(cap)) == NULL)
+		return (g2b_error(ctx, 503));
+	if (req->content_length > EDOC_SIZE_MAX)
+		return (in_refuse(ctx, 413, "too-large", "the document is "
+		    "larger than the limit of 4194304 bytes"));
+	for (;;) {
+		if (j->len > EDOC_SIZE_MAX)
+			return (in_refuse(ctx, 413, "too-large", "the document "
+			    "is larger than the limit of 4194304 bytes"));
+		if (j->len == cap) {
+			cap = cap * 2 > EDOC_SIZE_MAX + 1 ? EDOC_SIZE_MAX + 1 :
+			    cap * 2;
+			if ((j->body = realloc(j->body, cap)) == NULL)
+				return (g2b_error(ctx, 503));
+		}
+		n = http_body_read(req, j->body + j->len, cap - j->len);
+		if (n < 0)
+			return (g2b_error(ctx, 400));
+		if (n == 0)
+			break;
+		j->len += (size_t)n;
+	}
+	SHA256(j->body, j->len, d);
+	hex_encode(d, sizeof(d), j->sha_hex);
+
+	if (ex_bearer(ctx, hash, sizeof(hash)) == -1)
+		return (in_refuse(ctx, 401, "unauthorized", "no valid API "
+		    "token: send Authorization: Bearer <token>"));
+	ctype = NULL;
+	(void)http_request_header(req, "content-type", &ctype);
+	if (ctype == NULL || (strncasecmp(ctype, "application/xml", 15) != 0 &&
+	    strncasecmp(ctype, "text/xml", 8) != 0))
+		return (in_refuse(ctx, 415, "content-type", "send the "
+		    "document as Content-Type: application/xml"));
+
+	sha = ex_bytea(d, sizeof(d));
+	vals[0] = hash;
+	vals[1] = sha;
+	g2b_keep(ctx, 0, sha);
+	kore_free(sha);
+	return (g2b_query(ctx, in_authed,
+	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
+	    "coalesce(a.bizno, a.agency_code), a.certs, "
+	    "convert_from(d.answer, 'UTF8'), d.http_status "
+	    "FROM exchange.token_auth($1) a "
+	    "LEFT JOIN LATERAL exchange.duplicate(a.org_id, $2) d ON true",
+	    2, vals));
+}
+
+/* Split a PostgreSQL text[] of PEM certificates (no quotes inside). */
+static void
+certs_split(struct in_job *j, const char *arr)
+{
+	const char	*p, *e;
+	char		*s, *w, *r;
+
+	if (arr == NULL || *arr != '{')
+		return;
+	p = arr + 1;
+	while (*p == '"' && j->ncerts < EX_CERTS_MAX) {
+		p++;
+		if ((e = strchr(p, '"')) == NULL)
+			return;
+		if ((s = strndup(p, (size_t)(e - p))) == NULL)
+			return;
+		/* Array output escapes backslashes; PEM has none. */
+		for (r = w = s; *r != '\0'; r++)
+			if (*r != '\\')
+				*w++ = *r;
+		*w = '\0';
+		j->certs[j->ncerts++] = s;
+		p = e + 1;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static int
+in_authed(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (in_refuse(ctx, 401, "unauthorized", "unknown or "
+		    "revoked API token"));
+	g2b_keep(ctx, 1, g2b_val(ctx, 0, 0));	/* token */
+	g2b_keep(ctx, 2, g2b_val(ctx, 0, 1));	/* org */
+	g2b_keep(ctx, 3, g2b_val(ctx, 0, 3));	/* user */
+	kore_strlcpy(j->receiver, g2b_val(ctx, 0, 4), sizeof(j->receiver));
+	j->agency = !strcmp(g2b_val(ctx, 0, 2), "agency");
+	if (!g2b_isnull(ctx, 0, 6)) {
+		/* Accepted before: the first answer again, nothing redone. */
+		g2b_keep(ctx, 4, g2b_val(ctx, 0, 6));
+		return (g2b_send(ctx, atoi(g2b_val(ctx, 0, 7)),
+		    "application/xml; charset=utf-8", ctx->s[4],
+		    strlen(ctx->s[4])));
+	}
+	certs_split(j, g2b_val(ctx, 0, 5));
+	return (g2b_task(ctx, in_work, j, in_checked));
+}
+
+static void
+problems_json(struct in_job *j, struct strbuf *b)
+{
+	const struct edoc_problem	*p;
+	size_t				 i;
+
+	strbuf_appendstr(b, "[");
+	for (i = 0; i < j->res->nproblems; i++) {
+		p = &j->res->problems[i];
+		strbuf_appendstr(b, i ? ",{\"code\":\"" : "{\"code\":\"");
+		strbuf_appendstr(b, j->custom[i][0] ? j->custom[i] :
+		    edoc_code_name(p->code));
+		strbuf_appendstr(b, "\",\"message\":\"");
+		strbuf_append_json(b, p->message, strlen(p->message));
+		strbuf_appendf(b, "\",\"line\":%d,\"column\":%d}", p->line,
+		    p->column);
+	}
+	strbuf_appendstr(b, "]");
+}
+
+static int
+in_store(struct g2b_ctx *ctx, g2b_step next)
+{
+	struct in_job	*j = ctx->ptr;
+	struct strbuf	 probs;
+	const char	*vals[15];
+	char		 http[8], *body, *answer;
+	int		 r;
+
+	strbuf_init(&probs);
+	problems_json(j, &probs);
+	snprintf(http, sizeof(http), "%d", j->http);
+	body = ex_bytea(j->body, j->len);
+	answer = ex_bytea((const unsigned char *)j->answer, j->answer_len);
+	vals[0] = ctx->s[1];
+	vals[1] = ctx->s[2];
+	vals[2] = ctx->s[3];
+	vals[3] = edoc_type_root(j->res->type);
+	vals[4] = j->res->id[0] != '\0' ? j->res->id : NULL;
+	vals[5] = ctx->s[0];
+	vals[6] = body;
+	vals[7] = j->sig;
+	vals[8] = j->http == 200 ? "accepted" : "rejected";
+	vals[9] = probs.data;
+	vals[10] = answer;
+	vals[11] = http;
+	vals[12] = j->http == 200 ? j->route : "none";
+	vals[13] = ctx->ip;
+	vals[14] = j->fields.len > 0 && j->http == 200 ? j->fields.data :
+	    "{}";
+	r = g2b_query(ctx, next,
+	    "SELECT status, doc, notice, contract, answer FROM "
+	    "exchange.inbound_store($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13, $14, $15)", 15, vals);
+	kore_free(body);
+	kore_free(answer);
+	strbuf_cleanup(&probs);
+	return (r);
+}
+
+static int
+in_checked(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->job->rc != 0 || j->answer == NULL) {
+		kore_log(LOG_ERR, "exchange: no answer for document %s",
+		    j->sha_hex);
+		return (g2b_error(ctx, 500));
+	}
+	return (in_store(ctx, in_stored));
+}
+
+static int
+in_stored(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+	const char	*st;
+
+	if (ctx->db_error || g2b_rows(ctx) != 1) {
+		kore_log(LOG_ERR, "exchange: storing %s failed (%s)",
+		    j->sha_hex, ctx->sqlstate);
+		return (g2b_error(ctx, 503));
+	}
+	st = g2b_val(ctx, 0, 0);
+	if (!strcmp(st, "ok"))
+		return (in_send(ctx));
+	if (!strcmp(st, "duplicate")) {
+		g2b_keep(ctx, 4, g2b_val(ctx, 0, 4));
+		return (g2b_send(ctx, 200, "application/xml; charset=utf-8",
+		    ctx->s[4], strlen(ctx->s[4])));
+	}
+	/* Valid, but the portal cannot carry it out: say why. */
+	j->route = "none";
+	if (!strcmp(st, "unknown_category"))
+		in_problem(j, "unknown-category", 0, "a CommodityCode's "
+		    "8-digit class is not in the portal's item catalogue");
+	else if (!strcmp(st, "unknown_region"))
+		in_problem(j, "unknown-region", 0, "RegionRestriction is not "
+		    "a region code the portal knows");
+	else if (!strcmp(st, "contract_not_found"))
+		in_problem(j, "contract-not-found", 0, "ContractID names no "
+		    "contract of the sending supplier");
+	else
+		in_problem(j, "not-permitted", 0, "the token's user may not "
+		    "create notices for this agency (role or account)");
+	return (g2b_task(ctx, in_answer_work, j, in_answered));
+}
+
+static int
+in_answered(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->job->rc != 0 || j->answer == NULL)
+		return (g2b_error(ctx, 500));
+	return (in_store(ctx, in_restored));
+}
+
+static int
+in_restored(struct g2b_ctx *ctx)
+{
+	if (ctx->db_error || g2b_rows(ctx) != 1 ||
+	    strcmp(g2b_val(ctx, 0, 0), "ok") != 0)
+		return (g2b_error(ctx, 503));
+	return (in_send(ctx));
+}
+
+static int
+in_send(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->job != NULL && ctx->job->rc != 0)
+		return (g2b_error(ctx, 500));
+	if (j->answer == NULL)
+		return (g2b_error(ctx, 500));
+	if (j->http == 401)
+		http_response_header(ctx->req, "www-authenticate",
+		    "Bearer realm=\"g2b-edoc\"");
+	return (g2b_send(ctx, j->http, "application/xml; charset=utf-8",
+	    j->answer, j->answer_len));
+}
+
+int
+page_edoc_inbound(struct http_request *req)
+{
+	return (g2b_run(req, &route_inbound));
+}
+
+/* ------------------------------------------------------------ certificate */
+
+static int
+cert_error(struct g2b_ctx *ctx, int status, const char *code)
+{
+	return (g2b_json_error(ctx, status, code));
+}
+
+static int
+cert_post(struct g2b_ctx *ctx)
+{
+	struct http_request	*req = ctx->req;
+	struct kore_json	 json;
+	struct kore_json_item	*item;
+	char			 hash[TOKEN_HASH_LEN * 2 + 4], buf[4096];
+	const char		*vals[1];
+	struct strbuf		 body;
+	ssize_t			 n;
+	int			 ok;
+
+	if (ex_keys() == -1)
+		return (cert_error(ctx, 503, "unavailable"));
+	if (ex_bearer(ctx, hash, sizeof(hash)) == -1)
+		return (cert_error(ctx, 401, "unauthorized"));
+	strbuf_init(&body);
+	for (;;) {
+		n = http_body_read(req, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		strbuf_append(&body, buf, (size_t)n);
+		if (body.len > 8192)
+			break;
+	}
+	if (n < 0 || body.len == 0 || body.len > 8192) {
+		strbuf_cleanup(&body);
+		return (cert_error(ctx, 400, "spki"));
+	}
+	kore_json_init(&json, body.data, body.len);
+	ok = 0;
+	if (kore_json_parse(&json) &&
+	    (item = kore_json_find_string(json.root, "spki")) != NULL &&
+	    strlen(item->data.string) <= EX_SPKI_MAX &&
+	    strncmp(item->data.string, "-----BEGIN PUBLIC KEY-----", 26) == 0) {
+		g2b_keep(ctx, 0, item->data.string);
+		ok = 1;
+	}
+	kore_json_cleanup(&json);
+	strbuf_cleanup(&body);
+	if (!ok)
+		return (cert_error(ctx, 400, "spki"));
+	vals[0] = hash;
+	return (g2b_query(ctx, cert_authed,
+	    "SELECT token_id, org_id, org_kind, bizno, agency_code, org_name "
+	    "FROM exchange.token_auth($1)", 1, vals));
+}
+
+static int
+cert_time(const ASN1_TIME *t, char *out, size_t len)
+{
+	struct tm	tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return (-1);
+	return (strftime(out, len, "%Y-%m-%d %H:%M:%S+00", &tm) == 0 ?
+	    -1 : 0);
+}
+
+static int
+cert_authed(struct g2b_ctx *ctx)
+{
+	struct ca_subject	 subj;
+	char			 company[256], bizno[16], login[32];
+	char			 serial[CA_SERIAL_HEX_MAX + 1], nb[40], na[40];
+	char			*pem = NULL;
+	const char		*vals[7];
+	X509			*x = NULL;
+	BIO			*bio;
+
+	if (ctx->db_error)
+		return (cert_error(ctx, 503, "unavailable"));
+	if (g2b_rows(ctx) != 1)
+		return (cert_error(ctx, 401, "unauthorized"));
+	kore_strlcpy(company, g2b_val(ctx, 0, 5), sizeof(company));
+	utf8_cut(company, CA_NAME_MAX);
+	/*
+	 * serialNumber: the supplier's business registration number, or
+	 * for an agency its 7-digit code after 000 (ca_issue takes ten
+	 * digits; no business registration number begins with 000).
+	 */
+	if (!strcmp(g2b_val(ctx, 0, 2), "supplier"))
+		kore_strlcpy(bizno, g2b_val(ctx, 0, 3), sizeof(bizno));
+	else
+		snprintf(bizno, sizeof(bizno), "000%s", g2b_val(ctx, 0, 4));
+	snprintf(login, sizeof(login), "system-%s", g2b_val(ctx, 0, 1));
+	subj.company = company;
+	subj.bizno = bizno;
+	subj.person = "e-document system";
+	subj.login = login;
+	if (ca_issue(ex.ca, ctx->s[0], &subj, EX_CERT_DAYS, &pem,
+	    serial) == -1)
+		return (cert_error(ctx, 400, "spki"));
+	if ((bio = seal_pem_bio(pem)) == NULL ||
+	    (x = PEM_read_bio_X509(bio, NULL, seal_no_pass_cb, NULL)) == NULL ||
+	    cert_time(X509_get0_notBefore(x), nb, sizeof(nb)) == -1 ||
+	    cert_time(X509_get0_notAfter(x), na, sizeof(na)) == -1) {
+		BIO_free(bio);
+		X509_free(x);
+		free(pem);
+		return (cert_error(ctx, 500, "failed"));
+	}
+	BIO_free(bio);
+	X509_free(x);
+	g2b_keep(ctx, 1, pem);
+	free(pem);
+	vals[0] = g2b_val(ctx, 0, 1);
+	vals[1] = serial;
+	vals[2] = ctx->s[1];
+	vals[3] = nb;
+	vals[4] = na;
+	vals[5] = g2b_val(ctx, 0, 0);
+	vals[6] = ctx->ip;
+	return (g2b_query(ctx, cert_stored,
+	    "WITH c AS (INSERT INTO exchange.system_cert (org_id, serial, "
+	    "cert_pem, not_before, not_after, token_id) VALUES ($1, $2, $3, "
+	    "$4, $5, $6) RETURNING id, org_id, serial) "
+	    "INSERT INTO portal.audit (org_id, event, ip, detail) "
+	    "SELECT org_id, 'edoc.certificate', $7, jsonb_build_object("
+	    "'certificate', id, 'serial', serial, 'token', $6::bigint) "
+	    "FROM c RETURNING id", 7, vals));
+}
+
+static int
+cert_stored(struct g2b_ctx *ctx)
+{
+	if (ctx->db_error || g2b_rows(ctx) != 1)
+		return (cert_error(ctx, 503, "unavailable"));
+	return (g2b_send(ctx, 201, "application/x-pem-file", ctx->s[1],
+	    strlen(ctx->s[1])));
+}
+
+int
+page_edoc_certificate(struct http_request *req)
+{
+	return (g2b_run(req, &route_certificate));
+}
+
+/* ------------------------------------------------------------ tokens */
+
+static int
+tokens_get(struct g2b_ctx *ctx)
+{
+	const char	*vals[1] = { ctx->user.org_id };
+
+	g2b_flash(ctx);
+	return (g2b_query(ctx, tokens_loaded,
+	    "SELECT t.id, t.label, u.name, "
+	    "to_char(t.created_at AT TIME ZONE 'Asia/Seoul', "
+	    "'YYYY-MM-DD HH24:MI'), coalesce(to_char(t.last_used_at AT TIME "
+	    "ZONE 'Asia/Seoul', 'YYYY-MM-DD HH24:MI'), ''), "
+	    "coalesce(to_char(t.revoked_at AT TIME ZONE 'Asia/Seoul', "
+	    "'YYYY-MM-DD HH24:MI'), '') "
+	    "FROM exchange.token t JOIN portal.users u ON u.id = t.created_by "
+	    "WHERE t.org_id = $1 ORDER BY t.id DESC LIMIT 100", 1, vals));
+}
+
+static int
+tokens_loaded(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	const char		*vals[1] = { ctx->user.org_id };
+	int			 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "tokens");
+		tmpl_set(row, "id", g2b_val(ctx, i, 0));
+		tmpl_set(row, "label", g2b_val(ctx, i, 1));
+		tmpl_set(row, "by", g2b_val(ctx, i, 2));
+		tmpl_set(row, "created", g2b_val(ctx, i, 3));
+		tmpl_set(row, "used", g2b_val(ctx, i, 4));
+		tmpl_set(row, "revoked", g2b_val(ctx, i, 5));
+	}
+	return (g2b_query(ctx, tokens_certs_loaded,
+	    "SELECT id, serial, to_char(not_after AT TIME ZONE 'Asia/Seoul', "
+	    "'YYYY-MM-DD'), coalesce(to_char(revoked_at AT TIME ZONE "
+	    "'Asia/Seoul', 'YYYY-MM-DD HH24:MI'), ''), not_after < now() "
+	    "FROM exchange.system_cert WHERE org_id = $1 "
+	    "ORDER BY id DESC LIMIT 100", 1, vals));
+}
+
+static int
+tokens_certs_loaded(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	int			 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "certs");
+		tmpl_set(row, "id", g2b_val(ctx, i, 0));
+		tmpl_set(row, "serial", g2b_val(ctx, i, 1));
+		tmpl_set(row, "not_after", g2b_val(ctx, i, 2));
+		tmpl_set(row, "revoked", g2b_val(ctx, i, 3));
+		tmpl_set(row, "expired", !strcmp(g2b_val(ctx, i, 4), "t") ?
+		    "1" : "");
+	}
+	return (g2b_render(ctx, ctx->s[5] != NULL ? 201 : 200,
+	    "exchange_tokens", "exchange.tokens.title"));
+}
+
+static int
+tokens_post(struct g2b_ctx *ctx)
+{
+	const char	*action = g2b_post(ctx, "action");
+	const char	*label = g2b_post(ctx, "label");
+	const char	*id = g2b_post(ctx, "id");
+	const char	*vals[5];
+	unsigned char	 h[TOKEN_HASH_LEN];
+	char		 tok[TOKEN_LEN + 1], hex[TOKEN_HASH_LEN * 2 + 4];
+	char		 *end;
+	size_t		 i, n;
+
+	if (action == NULL)
+		return (g2b_error(ctx, 400));
+	if (!strcmp(action, "create")) {
+		if (label != NULL)
+			while (*label == ' ')
+				label++;
+		n = 0;
+		if (label != NULL)
+			for (i = 0; label[i] != '\0'; i++)
+				if (((unsigned char)label[i] & 0xc0) != 0x80)
+					n++;
+		if (label == NULL || n == 0 || n > EX_LABEL_MAX) {
+			g2b_field_error(ctx, "label",
+			    g2b_msg(ctx, "exchange.err.label"));
+			if (label != NULL)
+				tmpl_set(ctx->vars, "label", label);
+			return (tokens_get(ctx));
+		}
+		for (i = 0; label[i] != '\0'; i++)
+			if ((unsigned char)label[i] < 0x20) {
+				g2b_field_error(ctx, "label",
+				    g2b_msg(ctx, "exchange.err.label"));
+				return (tokens_get(ctx));
+			}
+		if (token_new(tok) == -1)
+			return (g2b_error(ctx, 503));
+		token_hash(tok, h);
+		hex[0] = '\\';
+		hex[1] = 'x';
+		hex_encode(h, sizeof(h), hex + 2);
+		g2b_keep(ctx, 5, tok);
+		secure_wipe(tok, sizeof(tok));
+		vals[0] = ctx->user.org_id;
+		vals[1] = hex;
+		vals[2] = label;
+		vals[3] = ctx->user.id;
+		vals[4] = ctx->ip;
+		return (g2b_query(ctx, tokens_created,
+		    "WITH t AS (INSERT INTO exchange.token (org_id, token_hash, "
+		    "label, created_by) VALUES ($1, $2, $3, $4) "
+		    "RETURNING id, org_id, label, created_by) "
+		    "INSERT INTO portal.audit (actor, org_id, event, ip, detail) "
+		    "SELECT created_by, org_id, 'edoc.token.create', $5, "
+		    "jsonb_build_object('token', id, 'label', label) FROM t "
+		    "RETURNING id", 5, vals));
+	}
+	if (id == NULL || strtoll(id, &end, 10) <= 0 || *end != '\0')
+		return (g2b_error(ctx, 400));
+	vals[0] = id;
+	vals[1] = ctx->user.org_id;
+	vals[2] = ctx->user.id;
+	vals[3] = ctx->ip;
+	if (!strcmp(action, "revoke"))
+		return (g2b_query(ctx, tokens_changed,
+		    "WITH t AS (UPDATE exchange.token SET revoked_at = now(), "
+		    "revoked_by = $3 WHERE id = $1 AND org_id = $2 AND "
+		    "revoked_at IS NULL RETURNING id, org_id) "
+		    "INSERT INTO portal.audit (actor, org_id, event, ip, detail) "
+		    "SELECT $3, org_id, 'edoc.token.revoke', $4, "
+		    "jsonb_build_object('token', id) FROM t RETURNING id",
+		    4, vals));
+	if (!strcmp(action, "revoke_cert"))
+		return (g2b_query(ctx, tokens_changed,
+		    "WITH c AS (UPDATE exchange.system_cert SET revoked_at = "
+		    "now() WHERE id = $1 AND org_id = $2 AND revoked_at IS NULL "
+		    "RETURNING id, org_id, serial) "
+		    "INSERT INTO portal.audit (actor, org_id, event, ip, detail) "
+		    "SELECT $3, org_id, 'edoc.certificate.revoke', $4, "
+		    "jsonb_build_object('certificate', id, 'serial', serial) "
+		    "FROM c RETURNING id", 4, vals));
+	return (g2b_error(ctx, 400));
+}
+
+static int
+tokens_created(struct g2b_ctx *ctx)
+{
+	if (ctx->db_error || g2b_rows(ctx) != 1) {
+		secure_wipe(ctx->s[5], strlen(ctx->s[5]));
+		return (g2b_error(ctx, 503));
+	}
+	/* Shown once, on this page; only its hash is kept. */
+	tmpl_set(ctx->vars, "new_token", ctx->s[5]);
+	return (tokens_get(ctx));
+}
+
+static int
+tokens_changed(struct g2b_ctx *ctx)
+{
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 404));
+	return (g2b_redirect(ctx, "/account/api-tokens?ok=edoc_revoked"));
+}
+
+int
+page_edoc_tokens(struct http_request *req)
+{
+	return (g2b_run(req, &route_tokens));
+}
+
+/* ------------------------------------------------------------ box */
+
+static int
+box_get(struct g2b_ctx *ctx)
+{
+	const char	*vals[1] = { ctx->user.org_id };
+
+	if (ctx->user.org_id[0] == '\0')
+		return (g2b_error(ctx, 403));
+	return (g2b_query(ctx, box_loaded,
+	    "SELECT d.id, d.direction, coalesce(d.doc_type, ''), "
+	    "coalesce(d.doc_id, ''), "
+	    "coalesce(CASE WHEN d.sender_org = $1 THEN r.name ELSE s.name END, "
+	    "''), to_char(d.created_at AT TIME ZONE 'Asia/Seoul', "
+	    "'YYYY-MM-DD HH24:MI:SS'), d.sig_status, d.result, "
+	    "d.answer IS NOT NULL, d.sender_org = $1, "
+	    "jsonb_array_length(d.problems), "
+	    "coalesce(d.problems->0->>'code', '') "
+	    "FROM exchange.document d "
+	    "LEFT JOIN portal.org s ON s.id = d.sender_org "
+	    "LEFT JOIN portal.org r ON r.id = d.receiver_org "
+	    "WHERE d.sender_org = $1 OR d.receiver_org = $1 "
+	    "ORDER BY d.id DESC LIMIT 200", 1, vals));
+}
+
+static int
+box_loaded(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	char			 key[64];
+	int			 i, sent;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "docs");
+		sent = !strcmp(g2b_val(ctx, i, 9), "t");
+		tmpl_set(row, "id", g2b_val(ctx, i, 0));
+		snprintf(key, sizeof(key), "exchange.box.%s",
+		    sent ? "sent" : "received");
+		tmpl_set(row, "direction", g2b_msg(ctx, key));
+		tmpl_set(row, "type", g2b_val(ctx, i, 2));
+		tmpl_set(row, "doc_id", g2b_val(ctx, i, 3));
+		tmpl_set(row, "counterpart", *g2b_val(ctx, i, 4) != '\0' ?
+		    g2b_val(ctx, i, 4) : g2b_msg(ctx, "exchange.box.portal"));
+		tmpl_set(row, "time", g2b_val(ctx, i, 5));
+		snprintf(key, sizeof(key), "exchange.sig.%s",
+		    g2b_val(ctx, i, 6));
+		tmpl_set(row, "sig", g2b_msg(ctx, key));
+		snprintf(key, sizeof(key), "exchange.result.%s",
+		    g2b_val(ctx, i, 7));
+		tmpl_set(row, "result", g2b_msg(ctx, key));
+		tmpl_set(row, "problem", g2b_val(ctx, i, 11));
+		tmpl_set(row, "answer", !strcmp(g2b_val(ctx, i, 8), "t") ?
+		    "1" : "");
+	}
+	return (g2b_render(ctx, 200, "exchange_box", "exchange.box.title"));
+}
+
+static int
+boxfile_get(struct g2b_ctx *ctx)
+{
+	char		 id[24];
+	const char	*vals[3];
+
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1 ||
+	    ctx->user.org_id[0] == '\0')
+		return (g2b_error(ctx, 404));
+	vals[0] = id;
+	vals[1] = ctx->user.org_id;
+	vals[2] = strstr(ctx->req->path, "/answer") != NULL ? "a" : "d";
+	g2b_keep(ctx, 1, vals[2]);
+	return (g2b_query(ctx, boxfile_loaded,
+	    "SELECT CASE WHEN $3 = 'a' THEN d.answer ELSE d.body END, "
+	    "coalesce(d.doc_type, 'document'), d.id "
+	    "FROM exchange.document d WHERE d.id = $1 AND "
+	    "(d.sender_org = $2 OR d.receiver_org = $2) AND "
+	    "(CASE WHEN $3 = 'a' THEN d.answer ELSE d.body END) IS NOT NULL",
+	    3, vals));
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+static int
+boxfile_loaded(struct g2b_ctx *ctx)
+{
+	const char	*hex;
+	unsigned char	*out;
+	char		 disp[128];
+	size_t		 i, len;
+	int		 hi, lo, r;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 404));
+	hex = g2b_val(ctx, 0, 0);
+	if (strncmp(hex, "\\x", 2) != 0)
+		return (g2b_error(ctx, 500));
+	hex += 2;
+	len = strlen(hex) / 2;
+	out = kore_malloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if ((hi = hexval(hex[i * 2])) < 0 ||
+		    (lo = hexval(hex[i * 2 + 1])) < 0) {
+			kore_free(out);
+			return (g2b_error(ctx, 500));
+		}
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-%s-%s.xml\"",
+	    g2b_val(ctx, 0, 1), g2b_val(ctx, 0, 2),
+	    ctx->s[1][0] == 'a' ? "answer" : "document");
+	http_response_header(ctx->req, "content-disposition", disp);
+	r = g2b_send(ctx, 200, "application/xml", out, len);
+	kore_free(out);
+	return (r);
+}
+
+int
+page_edoc_box(struct http_request *req)
+{
+	return (g2b_run(req, &route_box));
+}
+
+int
+page_edoc_box_file(struct http_request *req)
+{
+	return (g2b_run(req, &route_boxfile));
+}

@@ -1,0 +1,317 @@
+// The e-document exchange (issue 4) end to end: an agency's system gets an
+// API token (shown once, stored hashed) and a system certificate from the
+// portal CA for a key made here, posts a signed CallForTenders and gets a
+// portal-signed Accepted answer (checked with xmlsec1 against the portal
+// CA) and a draft notice with the mapped fields; the same bytes again get
+// the same answer and no second row; every kind of bad input gets a
+// precise error document and creates no notice; the document box lists and
+// serves the documents to their organisation only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, OUT } from '../lib/harness.mjs';
+import { boot, one, q, loginAs, DEMO, raw, tag, newSupplier } from './helpers.mjs';
+
+const T = tag();
+const EDOC = path.join(ROOT, 'build/g2b-edoc');
+const SAMPLE = readFileSync(path.join(ROOT, 'xsd/samples/notice/valid-registration.xml'), 'utf8');
+
+let srv;
+let WORK;
+let agency; // the demo agency user's browser session
+let agencyCode;
+let agencyOrg;
+let token; // the agency system's API token
+let keyFile; // its private key (PEM)
+let certFile; // the certificate the portal CA issued for it
+let caFile; // the portal CA certificate
+let seq = 0;
+
+function isoIn(days, hour) {
+	const d = new Date(Date.now() + days * 86400e3);
+	d.setUTCHours(hour, 0, 0, 0);
+	return d.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+// A fresh registration document of the demo agency (unique ID and title).
+function notice(over = {}) {
+	seq += 1;
+	const title = over.title || `교환 테스트 공고 ${T}-${seq}`;
+	let x = SAMPLE
+		.replace('<ID>CFT-20261123456-00</ID>', `<ID>CFT-${T}-${seq}</ID>`)
+		.replace('<AgencyCode>1230000</AgencyCode>', `<AgencyCode>${over.agencyCode || agencyCode}</AgencyCode>`)
+		.replace('<Name>2027학년도 초등학교 교실 노트북 구매</Name>', `<Name>${title}</Name>`)
+		.replace('<CommodityCode>4321150101</CommodityCode>', `<CommodityCode>${srv.cats[0]}01</CommodityCode>`)
+		.replace('<CommodityCode>43211507</CommodityCode>', `<CommodityCode>${srv.cats[1]}</CommodityCode>`)
+		.replace('<CategoryRestriction>4321</CategoryRestriction>', '')
+		.replace(/<StartDateTime>[^<]+</, `<StartDateTime>${isoIn(2, 1)}<`)
+		.replace(/<EndDateTime>[^<]+</, `<EndDateTime>${isoIn(9, 1)}<`)
+		.replace(/<OpeningDateTime>[^<]+</, `<OpeningDateTime>${isoIn(9, 2)}<`)
+		.replace(/\s*<Attachments>[\s\S]*<\/Attachments>/, '');
+	if (over.edit) x = over.edit(x);
+	return { xml: x, title };
+}
+
+function sign(xml, key = keyFile, cert = certFile) {
+	const inp = path.join(WORK, `in-${seq}.xml`);
+	const out = path.join(WORK, `out-${seq}.xml`);
+	writeFileSync(inp, xml);
+	execFileSync(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'sign', '--key', key, '--cert', cert, inp, out],
+		{ stdio: ['ignore', 'pipe', 'pipe'] });
+	return readFileSync(out);
+}
+
+function post(body, { tok = token, ctype = 'application/xml' } = {}) {
+	const headers = { 'content-type': ctype };
+	if (tok !== null) headers.authorization = `Bearer ${tok}`;
+	return raw(srv, 'POST', '/api/edoc', { body, headers });
+}
+
+function code(xml) {
+	const m = xml.match(/<ResponseCode>([^<]+)<\/ResponseCode>/);
+	return m && m[1];
+}
+
+function problems(xml) {
+	return [...xml.matchAll(/<Problem><Code>([^<]+)<\/Code><Description>([^<]*)<\/Description>(?:<LineNumber>(\d+)<\/LineNumber>)?/g)]
+		.map((m) => ({ code: m[1], text: m[2], line: m[3] ? Number(m[3]) : 0 }));
+}
+
+// The answer is a valid ApplicationResponse signed by the portal.
+function checkAnswer(xml, sha) {
+	const f = path.join(WORK, `answer-${seq}-${Math.random().toString(36).slice(2)}.xml`);
+	writeFileSync(f, xml);
+	execFileSync('xmllint', ['--noout', '--schema', path.join(ROOT, 'xsd/edoc.xsd'), f], { stdio: 'pipe' });
+	execFileSync('xmlsec1', ['--verify', '--trusted-pem', caFile, f], { stdio: 'pipe' });
+	if (sha) assert.match(xml, new RegExp(`<DocumentHash>${sha}</DocumentHash>`));
+}
+
+const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+const drafts = (title) => one(srv, `SELECT count(*) FROM bidding.notice n JOIN bidding.notice_version v
+	ON v.notice_id = n.id AND v.ord = 0 WHERE v.title = ${q(title)}`);
+const boxRows = (sha) => one(srv, `SELECT count(*) FROM exchange.document WHERE sha256 = '\\x${sha}'`);
+
+before(async () => {
+	srv = await boot();
+	WORK = mkdtempSync(path.join(os.tmpdir(), 'g2b-exchange-'));
+	agency = await loginAs(srv, ...DEMO.agency);
+	[[agencyCode, agencyOrg]] = await srv.sql(`SELECT o.agency_code, o.id FROM portal.users u
+		JOIN portal.org o ON o.id = u.org_id WHERE u.login = 'agency'`);
+	const ca = readFileSync(path.join(OUT, 'ca', 'ca.pem'), 'utf8');
+	caFile = path.join(WORK, 'ca-cert.pem');
+	writeFileSync(caFile, ca.slice(0, ca.indexOf('-----BEGIN ENCRYPTED PRIVATE KEY-----')));
+});
+
+after(async () => {
+	if (srv) await srv.shutdown();
+	if (WORK) rmSync(WORK, { recursive: true, force: true });
+});
+
+test('an agency user makes an API token, shown once and stored as a hash', async () => {
+	const page = await agency.get('/account/api-tokens');
+	assert.equal(page.status, 200);
+	const r = await agency.post('/account/api-tokens', { action: 'create', label: `ERP ${T}` });
+	assert.equal(r.status, 201);
+	const m = r.text.match(/<code id="new-token">([A-Za-z0-9_-]{43})<\/code>/);
+	assert.ok(m, 'the new token is on the page');
+	token = m[1];
+	const stored = await one(srv, `SELECT encode(token_hash, 'hex') FROM exchange.token WHERE label = ${q(`ERP ${T}`)}`);
+	assert.equal(stored, sha256(token));
+	const again = await agency.get('/account/api-tokens');
+	assert.ok(!again.text.includes(token), 'the token is never shown again');
+	assert.ok(again.text.includes(`ERP ${T}`));
+	// A label is required; nothing is made without one.
+	const before = await one(srv, 'SELECT count(*) FROM exchange.token');
+	const bad = await agency.post('/account/api-tokens', { action: 'create', label: '' });
+	assert.equal(bad.status, 200);
+	assert.match(bad.text, /class="err" id="e-label"/);
+	assert.equal(await one(srv, 'SELECT count(*) FROM exchange.token'), before);
+	// No CSRF token, no change.
+	const forged = await agency.request('POST', '/account/api-tokens', { action: 'create', label: 'x' });
+	assert.equal(forged.status, 403);
+});
+
+test('the system gets a certificate from the portal CA for its own key', async () => {
+	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const spki = publicKey.export({ type: 'spki', format: 'pem' });
+	keyFile = path.join(WORK, 'system-key.pem');
+	writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	const noTok = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: JSON.stringify({ spki }), headers: { 'content-type': 'application/json' } });
+	assert.equal(noTok.status, 401);
+	const bad = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: JSON.stringify({ spki: 'nonsense' }),
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+	assert.equal(bad.status, 400);
+	const r = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: JSON.stringify({ spki }),
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+	assert.equal(r.status, 201, r.text);
+	assert.match(r.text, /^-----BEGIN CERTIFICATE-----/);
+	certFile = path.join(WORK, 'system-cert.pem');
+	writeFileSync(certFile, r.text);
+	const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus', '-in', certFile]).toString();
+	assert.match(subject, new RegExp(`serialNumber=000${agencyCode}`));
+	execFileSync('openssl', ['verify', '-CAfile', caFile, '-purpose', 'smimesign', certFile], { stdio: 'pipe' });
+	assert.equal(await one(srv, `SELECT count(*) FROM exchange.system_cert WHERE org_id = ${agencyOrg}`), '1');
+	const page = await agency.get('/account/api-tokens');
+	const serial = execFileSync('openssl', ['x509', '-noout', '-serial', '-in', certFile]).toString().trim().split('=')[1];
+	assert.ok(page.text.includes(serial), 'the certificate is listed on the token page');
+});
+
+test('a signed CallForTenders makes a draft notice; a duplicate gets the first answer', async () => {
+	const n = notice();
+	const body = sign(n.xml);
+	const sha = sha256(body);
+	const r = await post(body);
+	assert.equal(r.status, 200, r.text);
+	assert.equal(code(r.text), 'Accepted');
+	assert.match(r.headers.get('content-type'), /^application\/xml/);
+	checkAnswer(r.text, sha);
+
+	const [row] = await srv.sql(`SELECT v.family, v.base_amount, v.budget, v.contract_method, v.award_method,
+		v.range_milli, coalesce(v.region_limit, ''), v.officer_id IS NULL, n.status, n.agency_id,
+		(SELECT string_agg(code || ':' || quantity::text || ':' || unit, ',' ORDER BY line) FROM bidding.notice_item i
+		  WHERE i.notice_id = n.id AND i.ord = 0)
+		FROM bidding.notice n JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = 0
+		WHERE v.title = ${q(n.title)}`);
+	assert.deepEqual(row, ['goods', '495000000', '520000000', 'restricted', 'qualification', '2000', '11', 't',
+		'draft', String(agencyOrg), `${srv.cats[0]}:450.000:EA,${srv.cats[1]}:15.000:SET`]);
+	const [box] = await srv.sql(`SELECT direction, doc_type, doc_id, sig_status, result, http_status,
+		notice_id IS NOT NULL, sender_org FROM exchange.document WHERE sha256 = '\\x${sha}'`);
+	assert.deepEqual(box, ['in', 'CallForTenders', `CFT-${T}-${seq}`, 'verified', 'accepted', '200', 't', String(agencyOrg)]);
+
+	const again = await post(body);
+	assert.equal(again.status, 200);
+	assert.equal(again.text, r.text, 'the same answer, byte for byte');
+	assert.equal(await boxRows(sha), '1');
+	assert.equal(await drafts(n.title), '1');
+
+	// The agency's document box lists it and serves both files.
+	const page = await agency.get('/edoc');
+	assert.equal(page.status, 200);
+	assert.ok(page.text.includes(`CFT-${T}-${seq}`));
+	const id = await one(srv, `SELECT id FROM exchange.document WHERE sha256 = '\\x${sha}'`);
+	const doc = await agency.get(`/edoc/${id}/document.xml`);
+	assert.equal(doc.status, 200);
+	assert.equal(sha256(Buffer.from(doc.text)), sha);
+	const ans = await agency.get(`/edoc/${id}/answer.xml`);
+	assert.equal(ans.text, r.text);
+	// Another organisation cannot see it.
+	const other = await loginAs(srv, ...DEMO.supplier);
+	assert.equal((await other.get(`/edoc/${id}/document.xml`)).status, 404);
+	assert.ok(!(await other.get('/edoc')).text.includes(`CFT-${T}-${seq}`));
+});
+
+// Each bad document: status, the first problem code, no draft, and the
+// answer is a valid, portal-signed error document.
+async function refused(body, status, first, { title, stored = true, ...opts } = {}) {
+	const r = await post(body, opts);
+	assert.equal(r.status, status, r.text);
+	assert.equal(code(r.text), 'Rejected');
+	const p = problems(r.text);
+	assert.ok(p.length > 0);
+	assert.equal(p[0].code, first, JSON.stringify(p));
+	checkAnswer(r.text, sha256(Buffer.from(body)));
+	if (title) assert.equal(await drafts(title), '0');
+	assert.equal(await boxRows(sha256(Buffer.from(body))), stored ? '1' : '0');
+	return p;
+}
+
+test('bad documents get precise error documents and create nothing', async () => {
+	// Changed after signing.
+	let n = notice();
+	let body = sign(n.xml).toString().replace(n.title, `${n.title}X`);
+	await refused(body, 422, 'signature-digest', { title: `${n.title}X` });
+
+	// Not signed.
+	n = notice();
+	await refused(n.xml, 422, 'signature-missing', { title: n.title });
+
+	// Signed by a key the portal never certified for this agency.
+	n = notice();
+	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const otherKey = path.join(WORK, 'other-key.pem');
+	writeFileSync(otherKey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	const selfCert = path.join(WORK, 'other-cert.pem');
+	execFileSync('openssl', ['req', '-new', '-x509', '-key', otherKey, '-subj', '/CN=other', '-days', '1', '-out', selfCert]);
+	void publicKey;
+	await refused(sign(n.xml, otherKey, selfCert), 422, 'signature-certificate', { title: n.title });
+
+	// An entity bomb: any DOCTYPE is refused before anything is expanded.
+	const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+		+ '<CallForTenders xmlns="urn:g2b:edoc:1">&lol2;</CallForTenders>';
+	await refused(bomb, 422, 'doctype');
+
+	// The wrong namespace.
+	n = notice({ edit: (x) => x.replace('xmlns="urn:g2b:edoc:1"', 'xmlns="urn:example:other"') });
+	await refused(n.xml, 422, 'namespace', { title: n.title });
+
+	// Schema-invalid, with the line of the problem.
+	n = notice({ edit: (x) => x.replace('<ProcurementTypeCode>goods</ProcurementTypeCode>',
+		'<ProcurementTypeCode>toys</ProcurementTypeCode>') });
+	const p = await refused(sign(n.xml.replace('toys', 'goods')).toString().replace('>goods<', '>toys<'), 422, 'schema',
+		{ title: n.title });
+	const line = n.xml.split('\n').findIndex((l) => l.includes('toys')) + 1;
+	assert.ok(p.some((x) => x.code === 'schema' && x.line === line), JSON.stringify(p));
+
+	// Another agency named as the contracting party.
+	n = notice({ agencyCode: '1230000' });
+	await refused(sign(n.xml), 422, 'party-mismatch', { title: n.title });
+
+	// Not mapped: an amendment through the exchange.
+	n = notice({ edit: (x) => x.replace('<NoticeOrder>0</NoticeOrder>\n\t<Registration/>',
+		'<NoticeOrder>1</NoticeOrder>\n\t<Amendment><Reason>일정 변경</Reason><RebidRequired>false</RebidRequired></Amendment>') });
+	await refused(sign(n.xml), 422, 'not-mapped', { title: n.title });
+
+	// Oversized: refused before it is read (the portal's form limit is 1 MB).
+	const big = Buffer.alloc(1100 * 1024, 0x20);
+	const r = await post(big);
+	assert.equal(r.status, 413);
+	assert.equal(await boxRows(sha256(big)), '0');
+});
+
+test('no token, a bad token or a revoked token: 401 with an error document; wrong role: 403', async () => {
+	const n = notice();
+	const body = sign(n.xml);
+	await refused(body, 401, 'unauthorized', { tok: null, title: n.title, stored: false });
+	await refused(body, 401, 'unauthorized', { tok: 'A'.repeat(43), title: n.title, stored: false });
+	await refused(body, 401, 'unauthorized', { tok: 'short', title: n.title, stored: false });
+	await refused(body, 415, 'content-type', { ctype: 'text/plain', title: n.title, stored: false });
+
+	// A supplier's token may not send a CallForTenders.
+	const sup = await loginAs(srv, ...DEMO.supplier);
+	await sup.get('/account/api-tokens');
+	const made = await sup.post('/account/api-tokens', { action: 'create', label: `supplier ${T}` });
+	const stok = made.text.match(/<code id="new-token">([^<]+)<\/code>/)[1];
+	const r = await post(body, { tok: stok });
+	assert.equal(r.status, 403);
+	assert.ok(problems(r.text).some((x) => x.code === 'forbidden'));
+	checkAnswer(r.text);
+	assert.equal(await drafts(n.title), '0');
+
+	// Revoke the supplier token: 401 from then on.
+	await sup.get('/account/api-tokens');
+	const id = await one(srv, `SELECT id FROM exchange.token WHERE label = ${q(`supplier ${T}`)}`);
+	const rv = await sup.post('/account/api-tokens', { action: 'revoke', id });
+	assert.equal(rv.status, 303);
+	assert.equal((await post(body, { tok: stok })).status, 401);
+	// Another organisation's user cannot revoke the agency's token.
+	const aid = await one(srv, `SELECT id FROM exchange.token WHERE label = ${q(`ERP ${T}`)}`);
+	await sup.get('/account/api-tokens');
+	assert.equal((await sup.post('/account/api-tokens', { action: 'revoke', id: aid })).status, 404);
+	assert.equal(await one(srv, `SELECT revoked_at IS NULL FROM exchange.token WHERE id = ${aid}`), 't');
+});
+
+test('a revoked system certificate no longer verifies', async () => {
+	await agency.get('/account/api-tokens');
+	const id = await one(srv, `SELECT id FROM exchange.system_cert WHERE org_id = ${agencyOrg}`);
+	const r = await agency.post('/account/api-tokens', { action: 'revoke_cert', id });
+	assert.equal(r.status, 303);
+	const n = notice();
+	await refused(sign(n.xml), 422, 'no-certificate', { title: n.title });
+});
