@@ -44,6 +44,7 @@ int	page_edoc_certificate(struct http_request *);
 int	page_edoc_inbound(struct http_request *);
 int	page_edoc_box(struct http_request *);
 int	page_edoc_box_file(struct http_request *);
+int	page_edoc_out_notice(struct http_request *);
 
 #define EX_CERTS_MAX	8
 #define EX_CODE_MAX	32
@@ -92,6 +93,11 @@ static int	box_get(struct g2b_ctx *);
 static int	box_loaded(struct g2b_ctx *);
 static int	boxfile_get(struct g2b_ctx *);
 static int	boxfile_loaded(struct g2b_ctx *);
+static int	out_get(struct g2b_ctx *);
+static int	out_authed(struct g2b_ctx *);
+static int	out_loaded(struct g2b_ctx *);
+static int	out_built(struct g2b_ctx *);
+static int	out_stored(struct g2b_ctx *);
 
 static const struct g2b_route route_tokens =
     { "edoc_tokens", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER,
@@ -103,6 +109,8 @@ static const struct g2b_route route_inbound =
 static const struct g2b_route route_box =
     { "edoc_box", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0, box_get,
       NULL };
+static const struct g2b_route route_out_notice =
+    { "edoc_out_notice", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_boxfile =
     { "edoc_box_file", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0,
       boxfile_get, NULL };
@@ -1517,4 +1525,352 @@ int
 page_edoc_box_file(struct http_request *req)
 {
 	return (g2b_run(req, &route_boxfile));
+}
+
+/* ------------------------------------------------------------ outbound */
+
+#define OUT_COLS	32
+
+/* One outbound document: the row it is built from, then the bytes. */
+struct out_job {
+	char		*v[OUT_COLS];
+	int		 nv;
+	char		*out;
+	size_t		 outlen;
+	char		 id[EDOC_ID_MAX + 1];
+	char		 sha[SHA256_DIGEST_LENGTH];
+	char		 problem[EDOC_MSG_MAX + 64];
+};
+
+static void
+out_job_free(void *arg)
+{
+	struct out_job	*o = arg;
+	int		 i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->nv; i++)
+		free(o->v[i]);
+	free(o->out);
+	free(o);
+}
+
+static xmlNodePtr
+x_add(xmlNodePtr parent, const char *name, const char *text)
+{
+	return (xmlNewTextChild(parent, parent->ns, (const xmlChar *)name,
+	    (const xmlChar *)text));
+}
+
+static void
+x_amount(xmlNodePtr parent, const char *name, const char *won)
+{
+	xmlNodePtr	n;
+
+	n = x_add(parent, name, won);
+	xmlNewProp(n, (const xmlChar *)"currencyID", (const xmlChar *)"KRW");
+}
+
+/* The base64 body of a PEM block, without its lines and breaks. */
+static char *
+pem_body(const char *pem)
+{
+	const char	*p, *e;
+	char		*out, *w;
+
+	if ((p = strstr(pem, "-----\n")) == NULL ||
+	    (e = strstr(p + 6, "-----END")) == NULL)
+		return (NULL);
+	p += 6;
+	if ((out = malloc((size_t)(e - p) + 1)) == NULL)
+		return (NULL);
+	for (w = out; p < e; p++)
+		if (!isspace((unsigned char)*p))
+			*w++ = *p;
+	*w = '\0';
+	return (out);
+}
+
+/*
+ * The columns of out_notice_sql, in order: the CallForTenders of the
+ * notice's current order (차수).
+ */
+enum {
+	N_NO, N_ORD, N_KIND, N_REASON, N_REBID, N_ACODE, N_ANAME, N_TITLE,
+	N_FAMILY, N_BUDGET, N_BASE, N_RANGE, N_FLOOR, N_REGION, N_CATEGORY,
+	N_PUBKEY, N_METHOD, N_AWARD, N_START, N_CLOSE, N_OPENING, N_OFFICER,
+	N_ITEMS, N_ISSUED, N_NCOLS
+};
+
+static const char *out_notice_sql =
+    "SELECT n.notice_no, n.cur_ord, v.kind, coalesce(v.reason, ''), "
+    "v.rebid, o.agency_code, o.name, v.title, v.family, v.budget, "
+    "v.base_amount, v.range_milli, coalesce(v.floor_rate_milli, -1), "
+    "coalesce(v.region_limit, ''), coalesce(v.category_limit, ''), "
+    "coalesce(k.public_pem, ''), v.contract_method, v.award_method, "
+    "to_char(v.bid_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "to_char(v.bid_close AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "to_char(v.opening_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(u.name, ''), "
+    "(SELECT string_agg(i.line || '|' || i.code || '|' || "
+    "trim_scale(i.quantity)::text || '|' || i.unit, E'\\n' ORDER BY i.line) "
+    "FROM bidding.notice_item i WHERE i.notice_id = n.id "
+    "AND i.ord = v.ord), "
+    "to_char(v.published_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "FROM bidding.notice n "
+    "JOIN bidding.notice_version v ON v.notice_id = n.id "
+    "AND v.ord = n.cur_ord "
+    "JOIN portal.org o ON o.id = n.agency_id "
+    "LEFT JOIN bidding.opening_key k ON k.notice_id = n.id "
+    "LEFT JOIN portal.users u ON u.id = v.officer_id "
+    "WHERE n.id = $1 AND n.status <> 'draft'";
+
+static xmlDocPtr
+build_notice(struct out_job *o)
+{
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root, n, m, it;
+	xmlNsPtr	 ns;
+	char		 buf[64], *key, *items, *line, *save, *f[4];
+	int		 i, floor;
+
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"CallForTenders");
+	ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+
+	snprintf(o->id, sizeof(o->id), "CFT-%s-%s", o->v[N_NO], o->v[N_ORD]);
+	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	x_add(root, "ID", o->id);
+	x_add(root, "IssueDateTime", o->v[N_ISSUED]);
+	x_add(root, "ContractFolderID", o->v[N_NO]);
+	x_add(root, "NoticeOrder", o->v[N_ORD]);
+	if (!strcmp(o->v[N_KIND], "amend")) {
+		n = x_add(root, "Amendment", NULL);
+		x_add(n, "Reason", o->v[N_REASON]);
+		x_add(n, "RebidRequired", !strcmp(o->v[N_REBID], "t") ?
+		    "true" : "false");
+	} else if (!strcmp(o->v[N_KIND], "cancel")) {
+		n = x_add(root, "Cancellation", NULL);
+		x_add(n, "Reason", o->v[N_REASON]);
+	} else {
+		x_add(root, "Registration", NULL);
+	}
+	n = x_add(root, "ContractingParty", NULL);
+	x_add(n, "AgencyCode", o->v[N_ACODE]);
+	x_add(n, "Name", o->v[N_ANAME]);
+
+	n = x_add(root, "ProcurementProject", NULL);
+	x_add(n, "Name", o->v[N_TITLE]);
+	x_add(n, "ProcurementTypeCode", o->v[N_FAMILY]);
+	x_amount(n, "BudgetAmount", o->v[N_BUDGET]);
+	x_amount(n, "BaseAmount", o->v[N_BASE]);
+	items = o->v[N_ITEMS];
+	for (line = strtok_r(items, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < 4; i++)
+			f[i] = strsep(&line, "|");
+		if (f[3] == NULL)
+			continue;
+		it = x_add(n, "ProcurementItem", NULL);
+		x_add(it, "LineID", f[0]);
+		x_add(it, "CommodityCode", f[1]);
+		m = x_add(it, "Quantity", f[2]);
+		xmlNewProp(m, (const xmlChar *)"unitCode", (const xmlChar *)f[3]);
+	}
+
+	n = x_add(root, "TenderingTerms", NULL);
+	x_add(n, "PriceDecisionCode", "multiple");
+	x_add(n, "PreliminaryPriceRange", atoi(o->v[N_RANGE]) == 3000 ?
+	    "3" : "2");
+	x_add(n, "PreliminaryPriceCount", "15");
+	x_add(n, "PicksPerBidder", "2");
+	floor = atoi(o->v[N_FLOOR]);
+	if (!strcmp(o->v[N_AWARD], "qualification") && floor > 0) {
+		snprintf(buf, sizeof(buf), "%d.%03d", floor / 1000,
+		    floor % 1000);
+		x_add(n, "AwardFloorRate", buf);
+	}
+	if (o->v[N_REGION][0] != '\0')
+		x_add(n, "RegionRestriction", o->v[N_REGION]);
+	if (o->v[N_CATEGORY][0] != '\0')
+		x_add(n, "CategoryRestriction", o->v[N_CATEGORY]);
+	x_add(n, "JointBidCode", "none");
+	if (o->v[N_PUBKEY][0] != '\0' &&
+	    (key = pem_body(o->v[N_PUBKEY])) != NULL) {
+		x_add(n, "OpeningPublicKey", key);
+		free(key);
+	}
+
+	n = x_add(root, "TenderingProcess", NULL);
+	x_add(n, "ProcedureCode", o->v[N_METHOD]);
+	x_add(n, "AwardingMethodCode", o->v[N_AWARD]);
+	m = x_add(n, "TenderSubmissionPeriod", NULL);
+	x_add(m, "StartDateTime", o->v[N_START]);
+	x_add(m, "EndDateTime", o->v[N_CLOSE]);
+	x_add(n, "OpeningDateTime", o->v[N_OPENING]);
+	if (o->v[N_OFFICER][0] != '\0') {
+		m = x_add(n, "BidOfficer", NULL);
+		x_add(m, "Name", o->v[N_OFFICER]);
+	}
+	return (doc);
+}
+
+/* Build, sign with the portal's key and check what will be sent. */
+static int
+out_work(void *arg)
+{
+	struct out_job		*o = arg;
+	struct edoc_result	*res;
+	xmlDocPtr		 doc;
+	int			 rc = -1;
+
+	if ((res = malloc(sizeof(*res))) == NULL)
+		return (-1);
+	pthread_mutex_lock(&ex_edoc_lock);
+	doc = build_notice(o);
+	if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &o->out, &o->outlen,
+	    res) == 0) {
+		SHA256((const unsigned char *)o->out, o->outlen,
+		    (unsigned char *)o->sha);
+		rc = 0;
+	} else if (res->nproblems > 0) {
+		snprintf(o->problem, sizeof(o->problem), "%s at %d:%d: %s",
+		    edoc_code_name(res->problems[0].code),
+		    res->problems[0].line, res->problems[0].column,
+		    res->problems[0].message);
+	}
+	xmlFreeDoc(doc);
+	pthread_mutex_unlock(&ex_edoc_lock);
+	free(res);
+	return (rc);
+}
+
+static int
+out_get(struct g2b_ctx *ctx)
+{
+	char		 hash[TOKEN_HASH_LEN * 2 + 4], id[24];
+	const char	*vals[1];
+
+	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
+		return (g2b_error(ctx, 404));
+	g2b_keep(ctx, 0, id);
+	if (ex_keys() == -1)
+		return (g2b_error(ctx, 503));
+	if (ex_bearer(ctx, hash, sizeof(hash)) == 0) {
+		vals[0] = hash;
+		ctx->n[0] = 1;
+		return (g2b_query(ctx, out_authed,
+		    "SELECT org_id, user_id, token_id "
+		    "FROM exchange.token_auth($1)", 1, vals));
+	}
+	if (!ctx->logged_in) {
+		http_response_header(ctx->req, "www-authenticate",
+		    "Bearer realm=\"g2b-edoc\"");
+		return (g2b_json_error(ctx, 401, "unauthorized"));
+	}
+	g2b_keep(ctx, 1, ctx->user.org_id);
+	g2b_keep(ctx, 2, ctx->user.id);
+	return (out_authed(ctx));
+}
+
+static int
+out_authed(struct g2b_ctx *ctx)
+{
+	const char	*vals[1];
+
+	if (ctx->n[0] == 1) {		/* came from token_auth */
+		if (ctx->db_error)
+			return (g2b_error(ctx, 503));
+		if (g2b_rows(ctx) != 1)
+			return (g2b_json_error(ctx, 401, "unauthorized"));
+		g2b_keep(ctx, 1, g2b_val(ctx, 0, 0));
+		g2b_keep(ctx, 2, g2b_val(ctx, 0, 1));
+		g2b_keep(ctx, 3, g2b_val(ctx, 0, 2));
+	}
+	/* Published notices are public to every authenticated caller. */
+	vals[0] = ctx->s[0];
+	return (g2b_query(ctx, out_loaded, out_notice_sql, 1, vals));
+}
+
+static int
+out_loaded(struct g2b_ctx *ctx)
+{
+	struct out_job	*o;
+	int		 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 404));
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return (g2b_error(ctx, 503));
+	ctx->ptr = o;
+	ctx->ptr_free = out_job_free;
+	for (i = 0; i < N_NCOLS && i < PQnfields(ctx->res); i++) {
+		if ((o->v[i] = strdup(g2b_val(ctx, 0, i))) == NULL)
+			return (g2b_error(ctx, 503));
+		o->nv = i + 1;
+	}
+	if (o->nv != N_NCOLS)
+		fatal("exchange: notice query has %d columns", o->nv);
+	return (g2b_task(ctx, out_work, o, out_built));
+}
+
+static int
+out_built(struct g2b_ctx *ctx)
+{
+	struct out_job	*o = ctx->ptr;
+	const char	*vals[9];
+	char		*body, *sha;
+	int		 r;
+
+	if (ctx->job->rc != 0 || o->out == NULL) {
+		/* A server bug: logged, never sent. */
+		kore_log(LOG_ERR, "exchange: outbound %s is invalid: %s",
+		    o->id, o->problem);
+		return (g2b_error(ctx, 500));
+	}
+	body = ex_bytea((const unsigned char *)o->out, o->outlen);
+	sha = ex_bytea((const unsigned char *)o->sha, sizeof(o->sha));
+	vals[0] = "CallForTenders";
+	vals[1] = o->id;
+	vals[2] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] :
+	    NULL;
+	vals[3] = sha;
+	vals[4] = body;
+	vals[5] = ctx->s[3];
+	vals[6] = ctx->s[2] != NULL && ctx->s[2][0] != '\0' ? ctx->s[2] :
+	    NULL;
+	vals[7] = ctx->s[0];
+	vals[8] = NULL;
+	r = g2b_query(ctx, out_stored,
+	    "INSERT INTO exchange.document (direction, doc_type, doc_id, "
+	    "receiver_org, sha256, body, sig_status, result, http_status, "
+	    "token_id, user_id, notice_id, contract_id) VALUES ('out', $1, $2, "
+	    "$3, $4, $5, 'portal', 'sent', 200, $6, $7, $8, $9) RETURNING id",
+	    9, vals);
+	kore_free(body);
+	kore_free(sha);
+	return (r);
+}
+
+static int
+out_stored(struct g2b_ctx *ctx)
+{
+	struct out_job	*o = ctx->ptr;
+
+	if (ctx->db_error || g2b_rows(ctx) != 1)
+		return (g2b_error(ctx, 503));
+	return (g2b_send(ctx, 200, "application/xml; charset=utf-8", o->out,
+	    o->outlen));
+}
+
+int
+page_edoc_out_notice(struct http_request *req)
+{
+	return (g2b_run(req, &route_out_notice));
 }

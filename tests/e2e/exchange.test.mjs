@@ -30,6 +30,7 @@ let keyFile; // its private key (PEM)
 let certFile; // the certificate the portal CA issued for it
 let caFile; // the portal CA certificate
 let seq = 0;
+let acceptedTitle; // the draft made from the first accepted document
 
 function isoIn(days, hour) {
 	const d = new Date(Date.now() + days * 86400e3);
@@ -168,6 +169,7 @@ test('a signed CallForTenders makes a draft notice; a duplicate gets the first a
 	const body = sign(n.xml);
 	const sha = sha256(body);
 	const r = await post(body);
+	acceptedTitle = n.title;
 	assert.equal(r.status, 200, r.text);
 	assert.equal(code(r.text), 'Accepted');
 	assert.match(r.headers.get('content-type'), /^application\/xml/);
@@ -314,4 +316,51 @@ test('a revoked system certificate no longer verifies', async () => {
 	assert.equal(r.status, 303);
 	const n = notice();
 	await refused(sign(n.xml), 422, 'no-certificate', { title: n.title });
+});
+
+test('outbound CallForTenders: valid, signed by the portal, recorded in the box', async () => {
+	// The draft the agency system sent, given its bid officer in the portal
+	// and published by the officer (the exchange leaves both to people).
+	const nid = await one(srv, `SELECT notice_id FROM bidding.notice_version WHERE title = ${q(acceptedTitle)}`);
+	await srv.sql(`UPDATE bidding.notice_version SET officer_id = (SELECT id FROM portal.users WHERE login = 'officer')
+		WHERE notice_id = ${nid} AND ord = 0`);
+	const officer = await loginAs(srv, ...DEMO.officer);
+	await officer.get(`/notices/${nid}/publish`);
+	const pass = `교환-${T}-Open!2026`;
+	const pub = await officer.post(`/notices/${nid}/publish`, { passphrase: pass, passphrase2: pass });
+	assert.equal(pub.status, 303, pub.text.slice(0, 2000));
+	const ids = [nid];
+	const sup = await loginAs(srv, ...DEMO.supplier);
+	const supOrg = await one(srv, "SELECT org_id FROM portal.users WHERE login = 'supplier'");
+	for (const id of ids) {
+		// With the agency system's token, and in a supplier's session.
+		const r = await raw(srv, 'GET', `/api/edoc/notices/${id}`, { headers: { authorization: `Bearer ${token}` } });
+		assert.equal(r.status, 200, r.text);
+		checkAnswer(r.text);
+		const [no, ord, title] = (await srv.sql(`SELECT n.notice_no, n.cur_ord, v.title FROM bidding.notice n
+			JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = n.cur_ord WHERE n.id = ${id}`))[0];
+		assert.match(r.text, new RegExp(`<ContractFolderID>${no}</ContractFolderID><NoticeOrder>${ord}</NoticeOrder>`));
+		assert.ok(r.text.includes(`<Name>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Name>`));
+		// What came in comes back out.
+		for (const part of ['<Registration/>', `<AgencyCode>${agencyCode}</AgencyCode>`,
+			'<BudgetAmount currencyID="KRW">520000000</BudgetAmount>',
+			`<CommodityCode>${srv.cats[0]}</CommodityCode><Quantity unitCode="EA">450</Quantity>`,
+			'<ProcedureCode>restricted</ProcedureCode>', '<RegionRestriction>11</RegionRestriction>',
+			'<PreliminaryPriceRange>2</PreliminaryPriceRange>', '<OpeningPublicKey>MII']) {
+			assert.ok(r.text.includes(part), `${part} in ${r.text}`);
+		}
+		const s = await sup.get(`/api/edoc/notices/${id}`);
+		assert.equal(s.status, 200);
+		checkAnswer(s.text);
+		const [row] = await srv.sql(`SELECT direction, doc_type, sig_status, result, receiver_org, notice_id
+			FROM exchange.document WHERE sha256 = '\\x${sha256(Buffer.from(s.text))}'`);
+		assert.deepEqual(row, ['out', 'CallForTenders', 'portal', 'sent', String(supOrg), String(id)]);
+	}
+	const supBox = await sup.get('/edoc');
+	assert.ok(supBox.text.includes(`CFT-`), 'the supplier sees what it received');
+	// Not signed in and no token: 401; a draft is no public document: 404.
+	assert.equal((await raw(srv, 'GET', `/api/edoc/notices/${ids[0]}`)).status, 401);
+	const draft = await one(srv, "SELECT id FROM bidding.notice WHERE status = 'draft' LIMIT 1");
+	assert.equal((await raw(srv, 'GET', `/api/edoc/notices/${draft}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
+	assert.equal((await raw(srv, 'GET', '/api/edoc/notices/999999999', { headers: { authorization: `Bearer ${token}` } })).status, 404);
 });
