@@ -5,6 +5,7 @@
 #   build/g2b-logs  the importer and report (crm/cli/g2b-logs.c)
 CORE_SRC	+= crm/logparse.c crm/usage.c crm/svgchart.c
 CORE_LIBS	+= -lm
+KORE_SRC	+= crm/usagepages.c
 CFLAGS		+= -Icrm
 UNIT_CFLAGS	+= -Icrm
 PROGRAMS	+= $(BUILD)/g2b-logs

@@ -168,6 +168,96 @@ async function publishedNotice() {
 	return id;
 }
 
+// The staff page /usage over what the imports wrote so far.
+async function staffPages(supplier) {
+	const anon = new Client(srv.base);
+	const a = await anon.get('/usage');
+	assert.equal(a.status, 303, 'anonymous: to the login');
+	assert.equal((await supplier.get('/usage')).status, 403, 'a supplier may not');
+	const admin = await loginAs(srv, ...DEMO.admin);
+	const r = await admin.get('/usage');
+	assert.equal(r.status, 200);
+	// charts with their tables, hover titles, the route names of u1 events
+	assert.ok((r.text.match(/<svg /g) || []).length >= 9, 'every panel has its chart');
+	assert.ok((r.text.match(/<table class="chart-data">/g) || []).length >= 9, 'and its table');
+	assert.match(r.text, /<title>notice: \d+<\/title>/);
+	assert.match(r.text, /<a href="\/usage\?name=notice">notice<\/a>/, 'a route name drills down to its paths');
+	assert.match(r.text, /<title>(Firefox|Samsung Internet): \d+<\/title>/);
+	assert.match(r.text, /<title>200: \d+<\/title>/);
+	assert.match(r.text, /<title>[월화수목금토일] \d\d: \d+<\/title>/, 'the heatmap (Korean by default)');
+	assert.match(r.text, /응답 시간 분포: notice/);
+	assert.match(r.text, /마지막 가져오기: \d{4}-\d\d-\d\d \d\d:\d\d/, 'the last import run');
+	const day = r.text.match(/<a href="\/usage\?day=(\d{4}-\d\d-\d\d)">/);
+	assert.ok(day, 'a day drills down to its hours');
+	const h = await admin.get(`/usage?day=${day[1]}`);
+	assert.equal(h.status, 200);
+	assert.match(h.text, /시간대별 조회수/);
+	assert.match(h.text, /<title>\d\d: \d+<\/title>/, 'hours');
+	const n = await admin.get('/usage?name=bid');
+	assert.equal(n.status, 200);
+	assert.match(n.text, /<title>\/notices\/:id\/bid: \d+<\/title>/, 'the paths of the route');
+	assert.doesNotMatch(n.text, /<title>\/notices\/:id: /, 'only that route');
+	// Bad input: a clear message, the default period.
+	const bad = await admin.get('/usage?from=2026-13-40&name=%3Cscript%3E');
+	assert.equal(bad.status, 200);
+	assert.match(bad.text, /날짜\(YYYY-MM-DD\) 또는 경로 이름이 올바르지 않아/);
+	assert.doesNotMatch(bad.text, /<script>/);
+	assert.equal((await admin.get('/usage?format=csv&panel=nope')).status, 400);
+	// CSV: BOM, UTF-8, quoting, one row per route.
+	const res = await fetch(`${srv.base}/usage?format=csv&panel=routes`, { headers: { cookie: admin.cookieHeader() } });
+	assert.equal(res.status, 200);
+	assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+	assert.match(res.headers.get('content-disposition'), /attachment; filename="usage-routes.csv"/);
+	const csv = Buffer.from(await res.arrayBuffer());
+	assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM so Excel reads UTF-8');
+	const rows = csv.subarray(3).toString('utf8').split('\r\n');
+	assert.equal(rows[0], '경로,경로 이름,조회수,평균 응답(ms)');
+	assert.ok(rows.some((l) => /^notice,notice,\d+,\d+$/.test(l)), rows.join('\n'));
+	const heat = await fetch(`${srv.base}/usage?format=csv&panel=heat`, { headers: { cookie: admin.cookieHeader() } });
+	assert.match((await heat.text()).split('\r\n')[1], /^[1-7],\d{1,2},\d+,0$/);
+
+	// Funnels: the list with conversions, a new one (csrf form), bad input.
+	const f = await admin.get('/usage/funnels');
+	assert.equal(f.status, 200);
+	assert.match(f.text, /<h2>signin<\/h2>/);
+	assert.match(f.text, /<code>GET \/notices<\/code>/);
+	assert.match(f.text, /<th scope="col" class="num">공급자<\/th>/, 'split by user type');
+	const before = await one(srv, 'SELECT count(*) FROM usage.funnel');
+	const badf = await admin.post('/usage/funnels', { name: 'x', steps: 'GET /notices\nnotices' });
+	assert.equal(badf.status, 400);
+	assert.match(badf.text, /id="e-steps"/);
+	const dup = await admin.post('/usage/funnels', { name: 'signin', steps: 'GET /' });
+	assert.equal(dup.status, 400);
+	assert.match(dup.text, /같은 이름의 퍼널이 이미 있습니다/);
+	assert.equal(await one(srv, 'SELECT count(*) FROM usage.funnel'), before, 'refusals write nothing');
+	const add = await admin.post('/usage/funnels', { name: '상세→입찰서', steps: 'GET /notices/:id\r\n\r\nGET /notices/:id/bid\r\n' });
+	assert.equal(add.status, 303);
+	assert.equal(add.location, '/usage/funnels?ok=funnel_saved');
+	assert.equal(await one(srv, "SELECT array_to_string(steps, '|') FROM usage.funnel WHERE name = '상세→입찰서'"),
+		'GET /notices/:id|GET /notices/:id/bid');
+	const nocsrf = await fetch(`${srv.base}/usage/funnels`, { method: 'POST', redirect: 'manual',
+		headers: { cookie: admin.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+		body: 'name=evil&steps=GET+%2F' });
+	assert.equal(nocsrf.status, 403, 'no csrf token, no funnel');
+	assert.equal(await one(srv, "SELECT count(*) FROM usage.funnel WHERE name = 'evil'"), '0');
+	const agent = await loginAs(srv, ...DEMO.agent);
+	assert.equal((await agent.get('/usage/funnels')).status, 200, 'agents see the panels');
+	assert.equal((await agent.get('/usage/users/1')).status, 403, 'not a person\'s activity');
+	assert.equal((await supplier.get('/usage/funnels')).status, 403);
+
+	// A person's activity (staff only): the supplier's session, still open,
+	// with its page sequence.
+	const uid = await one(srv, "SELECT id FROM portal.users WHERE login = 'supplier'");
+	const tl = await admin.get(`/usage/users/${uid}`);
+	assert.equal(tl.status, 200);
+	assert.match(tl.text, /이용자 활동: .*\(supplier\)/);
+	assert.match(tl.text, /\(진행 중\) · supplier/);
+	const cells = [...tl.text.matchAll(/<td>GET<\/td><td>([a-z_]+)<\/td><td class="path">([^<]+)<\/td>/g)].map((m) => m[1]);
+	assert.match(cells.join(' '), /notices notice bid notice/, cells.join(' '));
+	assert.equal((await admin.get('/usage/users/999999999')).status, 404);
+	assert.equal((await supplier.get(`/usage/users/${uid}`)).status, 403);
+}
+
 test('u1 usage events: sessions per user with roles, routes, response times and the notice-to-bid funnel', async () => {
 	const notice = await publishedNotice();
 	// Time travel: bidding is open now.
@@ -193,13 +283,22 @@ test('u1 usage events: sessions per user with roles, routes, response times and 
 	assert.equal((await supplier.get(`/notices/${notice}`)).status, 200);
 	assert.equal((await supplier.get(`/notices/${notice}/bid`)).status, 200);
 	assert.equal((await supplier.get('/notices/999999999')).status, 404);
+
+	// A first import while the server runs (the workers flush every second):
+	// the files are still being written; the next import goes on from there.
+	await sleep(1500);
+	assert.match(logs('import', '--quiet', '--dir', srv.usageDir), /imported [1-9]\d* lines \(0 bad\)/);
+	await staffPages(supplier);
 	await srv.stop(); // a clean stop: the workers flush their events
 
 	const files = readdirSync(srv.usageDir).filter((f) => /^usage-\d{8}-\d+\.tsv$/.test(f));
 	assert.ok(files.length >= 1, 'the portal wrote u1 files');
 	const lines = files.flatMap((f) => readFileSync(path.join(srv.usageDir, f), 'utf8').split('\n').filter((l) => l));
 	const out1 = logs('import', '--close-all', '--dir', srv.usageDir);
-	assert.match(out1, new RegExp(`imported ${lines.length} lines \\(0 bad\\) from ${files.length} file`));
+	assert.match(out1, /imported [1-9]\d* lines \(0 bad\)/);
+	assert.equal(await one(srv, `SELECT sum(lines) FROM usage.import_file WHERE path LIKE '${srv.usageDir}/usage-%'`),
+		String(lines.length), 'every event imported once over the two imports');
+	assert.equal(await one(srv, 'SELECT sum(bad) FROM usage.import_file'), '0');
 	// Incremental: nothing new the second time.
 	assert.match(logs('import', '--dir', srv.usageDir), /imported 0 lines \(0 bad\)/);
 	assert.equal(await one(srv, 'SELECT count(*) FROM usage.import_file WHERE path LIKE ' +
