@@ -252,7 +252,6 @@ CREATE TABLE dw.fact_bid (
 	is_winner	boolean NOT NULL,
 	review		text				-- 적격심사 pass | fail
 );
-CREATE INDEX fact_bid_notice ON dw.fact_bid (notice_id);
 CREATE INDEX fact_bid_supplier ON dw.fact_bid (supplier_key);
 CREATE INDEX fact_bid_opened ON dw.fact_bid (opened_date_key);
 
@@ -536,8 +535,10 @@ BEGIN
 	INSERT INTO etl_b
 	SELECT r.bid_id, r.notice_id, b.org_id, b.received_at, r.amount,
 	    r.ratio_milli, r.valid, r.excluded, r.rank, r.review
-	  FROM bidding.bid_result r JOIN bidding.bid b ON b.id = r.bid_id
-	 WHERE r.notice_id = ANY (p_ids);
+	  FROM bidding.bid_result r
+	  JOIN bidding.bid b ON b.id = r.bid_id AND b.notice_id = r.notice_id
+	 WHERE r.notice_id = ANY (p_ids) AND b.notice_id = ANY (p_ids)
+	   AND b.status = 'opened';
 	GET DIAGNOSTICS n = ROW_COUNT;
 	rows_read := rows_read + n;
 	ANALYZE etl_b;

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { startServer, psql, ROOT } from '../lib/harness.mjs';
+import { startServer, psql, pgStart, ROOT } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const NOTICES = Number(process.env.BENCH_NOTICES || 1000000);
@@ -28,10 +28,15 @@ const FACTS = ['fact_notice', 'fact_opening', 'fact_bid', 'fact_contract'];
 const secs = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
-const srv = await startServer({ demo: false, keep: true });
-await srv.stop();			// the database stays; the server is not needed
-const db = srv.db;
-const dsn = srv.dsn;
+// BENCH_DB: an existing, freshly migrated and empty database to use (kept);
+// by default the server migrates a new one, dropped at the end.
+let db = process.env.BENCH_DB;
+if (!db) {
+	const srv = await startServer({ demo: false, keep: true });
+	await srv.stop();		// the database stays; the server is not needed
+	db = srv.db;
+}
+const dsn = `host=${pgStart()} dbname=${db} user=g2b`;
 const one = (q) => psql(db, q)[0][0];
 try {
 	console.log(`dw bench: ${fmt(NOTICES)} notices, ~${BPN} bids each, ${fmt(SUPPLIERS)} suppliers, ` +
@@ -84,5 +89,5 @@ try {
 	console.log(`etl with nothing changed: ${(idleSecs * 1000).toFixed(0)} ms`);
 	console.log(`database size: ${one(`SELECT pg_size_pretty(pg_database_size('${db}'))`)}`);
 } finally {
-	psql('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+	if (!process.env.BENCH_DB) psql('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
 }
