@@ -65,11 +65,19 @@ $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/unit/%: tests/unit/%.c $(CORE_SRC) $(HEADERS)
+# The Kore-free code is compiled once with the sanitizers and linked into
+# every test binary.
+UNIT_CC		= $(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra \
+		    -Wno-format-truncation -Iportal -Ibidding $(UNIT_CFLAGS)
+UNIT_OBJ	= $(CORE_SRC:%.c=$(BUILD)/unitobj/%.o)
+
+$(BUILD)/unitobj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra \
-	    -Wno-format-truncation -Iportal -Ibidding $(UNIT_CFLAGS) \
-	    -o $@ $< $(CORE_SRC) -lcmocka $(CORE_LIBS) -lssl -lcrypto
+	$(UNIT_CC) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) -o $@ $< $(UNIT_OBJ) -lcmocka $(CORE_LIBS) -lssl -lcrypto
 
 run: deps build
 	@sh conf/run.sh

@@ -85,6 +85,12 @@ static const struct g2b_route route_bids =
 static const struct g2b_route route_receipt =
     { "receipt", ROLE_SUPPLIER | ROLE_STAFF, 0, receipt_get, NULL };
 
+/*
+ * Certificates a user may obtain per day: enough for a lost key file or a
+ * new device, not for filling the certificate table (005_cert_limit.sql
+ * has the same figure).
+ */
+#define CERT_PER_DAY_SQL	"5"
 #define CERT_DAYS	365
 #define SPKI_MAX	1024
 #define ENVELOPE_MAX	4096	/* a sealed bid is ~450 bytes */
@@ -477,7 +483,9 @@ cert_post(struct g2b_ctx *ctx)
 		return (bid_error(ctx, 400, "spki"));
 	g2b_keep(ctx, 0, spki);
 	return (g2b_query(ctx, cert_subject_loaded,
-	    "SELECT o.name, o.bizno, u.name, u.login FROM portal.users u "
+	    "SELECT o.name, o.bizno, u.name, u.login, (SELECT count(*) FROM "
+	    "bidding.cert c WHERE c.user_id = u.id AND c.issued_at > now() - "
+	    "interval '1 day') >= " CERT_PER_DAY_SQL " FROM portal.users u "
 	    "JOIN portal.org o ON o.id = u.org_id WHERE u.id = $1", 1, vals));
 }
 
@@ -506,6 +514,9 @@ cert_subject_loaded(struct g2b_ctx *ctx)
 		return (bid_error(ctx, 503, "unavailable"));
 	if (g2b_rows(ctx) != 1)
 		return (bid_error(ctx, 403, "not_supplier"));
+	/* Checked again where the certificate is stored (races). */
+	if (!strcmp(g2b_val(ctx, 0, 4), "t"))
+		return (bid_error(ctx, 429, "cert_too_many"));
 	kore_strlcpy(company, g2b_val(ctx, 0, 0), sizeof(company));
 	kore_strlcpy(person, g2b_val(ctx, 0, 2), sizeof(person));
 	utf8_cut(company, CA_NAME_MAX);
@@ -549,6 +560,8 @@ cert_stored(struct g2b_ctx *ctx)
 
 	if (ctx->db_error || g2b_rows(ctx) != 1)
 		return (bid_error(ctx, 503, "unavailable"));
+	if (!strcmp(g2b_val(ctx, 0, 0), "too_many"))
+		return (bid_error(ctx, 429, "cert_too_many"));
 	if (strcmp(g2b_val(ctx, 0, 0), "ok") != 0)
 		return (bid_error(ctx, 403, "not_supplier"));
 	strbuf_init(&b);
