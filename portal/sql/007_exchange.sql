@@ -75,24 +75,36 @@ CREATE INDEX document_receiver ON exchange.document (receiver_org,
 
 -- Who is calling: an unrevoked token of an approved organisation, with the
 -- user who made it (documents act on that user's behalf) and the
--- organisation's valid system certificates. Marks the token used.
+-- organisation's valid system certificates. last_used_at is kept to the
+-- minute, so that a busy system's calls do not each write the token row.
 CREATE FUNCTION exchange.token_auth(p_hash bytea)
 RETURNS TABLE (token_id bigint, org_id bigint, org_kind text, user_id bigint,
     user_role text, bizno text, agency_code text, org_name text,
     certs text[]) LANGUAGE plpgsql AS $$
+DECLARE
+	v_used timestamptz;
 BEGIN
-	RETURN QUERY
-	UPDATE exchange.token t SET last_used_at = now()
-	  FROM portal.org o, portal.users u
-	 WHERE t.token_hash = p_hash AND t.revoked_at IS NULL
-	   AND o.id = t.org_id AND o.status = 'approved'
-	   AND u.id = t.created_by AND u.active AND u.org_id = o.id
-	RETURNING t.id, o.id, o.kind, u.id, u.role, o.bizno::text,
+	SELECT t.id, o.id, o.kind, u.id, u.role, o.bizno::text,
 	    o.agency_code::text, o.name,
 	    ARRAY(SELECT c.cert_pem FROM exchange.system_cert c
 		   WHERE c.org_id = o.id AND c.revoked_at IS NULL
 		     AND now() BETWEEN c.not_before AND c.not_after
-		   ORDER BY c.id DESC LIMIT 8);
+		   ORDER BY c.id DESC LIMIT 8), t.last_used_at
+	  INTO token_id, org_id, org_kind, user_id, user_role, bizno,
+	    agency_code, org_name, certs, v_used
+	  FROM exchange.token t
+	  JOIN portal.org o ON o.id = t.org_id
+	  JOIN portal.users u ON u.id = t.created_by
+	 WHERE t.token_hash = p_hash AND t.revoked_at IS NULL
+	   AND o.status = 'approved' AND u.active AND u.org_id = o.id;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	IF v_used IS NULL OR v_used < now() - interval '1 minute' THEN
+		UPDATE exchange.token SET last_used_at = now()
+		 WHERE id = token_id;
+	END IF;
+	RETURN NEXT;
 END $$;
 
 -- The first answer to an accepted document, if this sender sent it before.
