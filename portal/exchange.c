@@ -45,6 +45,7 @@ int	page_edoc_inbound(struct http_request *);
 int	page_edoc_box(struct http_request *);
 int	page_edoc_box_file(struct http_request *);
 int	page_edoc_out_notice(struct http_request *);
+int	page_edoc_out_receipt(struct http_request *);
 
 #define EX_CERTS_MAX	8
 #define EX_CODE_MAX	32
@@ -111,6 +112,8 @@ static const struct g2b_route route_box =
       NULL };
 static const struct g2b_route route_out_notice =
     { "edoc_out_notice", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
+static const struct g2b_route route_out_receipt =
+    { "edoc_out_receipt", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_boxfile =
     { "edoc_box_file", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0,
       boxfile_get, NULL };
@@ -1533,6 +1536,7 @@ page_edoc_box_file(struct http_request *req)
 
 /* One outbound document: the row it is built from, then the bytes. */
 struct out_job {
+	int		 kind;		/* EDOC_NOTICE, EDOC_RECEIPT */
 	char		*v[OUT_COLS];
 	int		 nv;
 	char		*out;
@@ -1719,6 +1723,60 @@ build_notice(struct out_job *o)
 	return (doc);
 }
 
+/* The columns of out_receipt_sql: the receipt of one bid (접수증). */
+enum {
+	R_NO, R_NOTICE, R_ORD, R_DATE, R_TIME, R_BIZNO, R_NAME, R_BID,
+	R_HASH, R_ISSUED, R_NOTICE_ID, R_NCOLS
+};
+
+/* The bidder's own bids only ($2: the caller's organisation). */
+static const char *out_receipt_sql =
+    "SELECT b.receipt_no, n.notice_no, b.ord, "
+    "to_char(b.received_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD'), "
+    "to_char(b.received_at AT TIME ZONE 'Asia/Seoul', 'HH24:MI:SS.US') "
+    "|| '+09:00', o.bizno, o.name, b.id, encode(b.bid_hash, 'hex'), "
+    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "n.id "
+    "FROM bidding.bid b JOIN bidding.notice n ON n.id = b.notice_id "
+    "JOIN portal.org o ON o.id = b.org_id "
+    "WHERE b.id = $1 AND b.org_id = $2";
+
+static xmlDocPtr
+build_receipt(struct out_job *o)
+{
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root, n;
+	xmlNsPtr	 ns;
+	char		 ref[EDOC_ID_MAX + 1];
+
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"TenderReceipt");
+	ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+
+	snprintf(o->id, sizeof(o->id), "RCP-%s", o->v[R_NO]);
+	snprintf(ref, sizeof(ref), "BID-%s", o->v[R_BID]);
+	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	x_add(root, "ID", o->id);
+	x_add(root, "IssueDateTime", o->v[R_ISSUED]);
+	x_add(root, "ReceiptNumber", o->v[R_NO]);
+	x_add(root, "ContractFolderID", o->v[R_NOTICE]);
+	x_add(root, "NoticeOrder", o->v[R_ORD]);
+	x_add(root, "RegisteredDate", o->v[R_DATE]);
+	x_add(root, "RegisteredTime", o->v[R_TIME]);
+	n = x_add(root, "SenderParty", NULL);
+	x_add(n, "PortalID", "G2B");
+	x_add(n, "Name", "G2B");
+	n = x_add(root, "TendererParty", NULL);
+	x_add(n, "BusinessRegistrationNumber", o->v[R_BIZNO]);
+	x_add(n, "Name", o->v[R_NAME]);
+	n = x_add(root, "TenderDocumentReference", NULL);
+	x_add(n, "ID", ref);
+	x_add(n, "DocumentHash", o->v[R_HASH]);
+	return (doc);
+}
+
 /* Build, sign with the portal's key and check what will be sent. */
 static int
 out_work(void *arg)
@@ -1731,7 +1789,7 @@ out_work(void *arg)
 	if ((res = malloc(sizeof(*res))) == NULL)
 		return (-1);
 	pthread_mutex_lock(&ex_edoc_lock);
-	doc = build_notice(o);
+	doc = o->kind == EDOC_RECEIPT ? build_receipt(o) : build_notice(o);
 	if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &o->out, &o->outlen,
 	    res) == 0) {
 		SHA256((const unsigned char *)o->out, o->outlen,
@@ -1780,7 +1838,7 @@ out_get(struct g2b_ctx *ctx)
 static int
 out_authed(struct g2b_ctx *ctx)
 {
-	const char	*vals[1];
+	const char	*vals[2];
 
 	if (ctx->n[0] == 1) {		/* came from token_auth */
 		if (ctx->db_error)
@@ -1791,8 +1849,11 @@ out_authed(struct g2b_ctx *ctx)
 		g2b_keep(ctx, 2, g2b_val(ctx, 0, 1));
 		g2b_keep(ctx, 3, g2b_val(ctx, 0, 2));
 	}
-	/* Published notices are public to every authenticated caller. */
 	vals[0] = ctx->s[0];
+	vals[1] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] : "0";
+	if (ctx->route == &route_out_receipt)
+		return (g2b_query(ctx, out_loaded, out_receipt_sql, 2, vals));
+	/* Published notices are public to every authenticated caller. */
 	return (g2b_query(ctx, out_loaded, out_notice_sql, 1, vals));
 }
 
@@ -1800,7 +1861,7 @@ static int
 out_loaded(struct g2b_ctx *ctx)
 {
 	struct out_job	*o;
-	int		 i;
+	int		 i, ncols;
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
@@ -1810,13 +1871,15 @@ out_loaded(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 503));
 	ctx->ptr = o;
 	ctx->ptr_free = out_job_free;
-	for (i = 0; i < N_NCOLS && i < PQnfields(ctx->res); i++) {
+	o->kind = ctx->route == &route_out_receipt ? EDOC_RECEIPT : EDOC_NOTICE;
+	ncols = o->kind == EDOC_RECEIPT ? R_NCOLS : N_NCOLS;
+	for (i = 0; i < ncols && i < PQnfields(ctx->res); i++) {
 		if ((o->v[i] = strdup(g2b_val(ctx, 0, i))) == NULL)
 			return (g2b_error(ctx, 503));
 		o->nv = i + 1;
 	}
-	if (o->nv != N_NCOLS)
-		fatal("exchange: notice query has %d columns", o->nv);
+	if (o->nv != ncols)
+		fatal("exchange: outbound query has %d columns", o->nv);
 	return (g2b_task(ctx, out_work, o, out_built));
 }
 
@@ -1836,7 +1899,7 @@ out_built(struct g2b_ctx *ctx)
 	}
 	body = ex_bytea((const unsigned char *)o->out, o->outlen);
 	sha = ex_bytea((const unsigned char *)o->sha, sizeof(o->sha));
-	vals[0] = "CallForTenders";
+	vals[0] = edoc_type_root(o->kind);
 	vals[1] = o->id;
 	vals[2] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] :
 	    NULL;
@@ -1845,7 +1908,7 @@ out_built(struct g2b_ctx *ctx)
 	vals[5] = ctx->s[3];
 	vals[6] = ctx->s[2] != NULL && ctx->s[2][0] != '\0' ? ctx->s[2] :
 	    NULL;
-	vals[7] = ctx->s[0];
+	vals[7] = o->kind == EDOC_RECEIPT ? o->v[R_NOTICE_ID] : ctx->s[0];
 	vals[8] = NULL;
 	r = g2b_query(ctx, out_stored,
 	    "INSERT INTO exchange.document (direction, doc_type, doc_id, "
@@ -1873,4 +1936,10 @@ int
 page_edoc_out_notice(struct http_request *req)
 {
 	return (g2b_run(req, &route_out_notice));
+}
+
+int
+page_edoc_out_receipt(struct http_request *req)
+{
+	return (g2b_run(req, &route_out_receipt));
 }

@@ -8,7 +8,8 @@
 // serves the documents to their organisation only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { generateKeyPairSync, createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,7 @@ let certFile; // the certificate the portal CA issued for it
 let caFile; // the portal CA certificate
 let seq = 0;
 let acceptedTitle; // the draft made from the first accepted document
+let publishedId; // that notice, once published
 
 function isoIn(days, hour) {
 	const d = new Date(Date.now() + days * 86400e3);
@@ -330,6 +332,7 @@ test('outbound CallForTenders: valid, signed by the portal, recorded in the box'
 	const pub = await officer.post(`/notices/${nid}/publish`, { passphrase: pass, passphrase2: pass });
 	assert.equal(pub.status, 303, pub.text.slice(0, 2000));
 	const ids = [nid];
+	publishedId = nid;
 	const sup = await loginAs(srv, ...DEMO.supplier);
 	const supOrg = await one(srv, "SELECT org_id FROM portal.users WHERE login = 'supplier'");
 	for (const id of ids) {
@@ -363,4 +366,35 @@ test('outbound CallForTenders: valid, signed by the portal, recorded in the box'
 	const draft = await one(srv, "SELECT id FROM bidding.notice WHERE status = 'draft' LIMIT 1");
 	assert.equal((await raw(srv, 'GET', `/api/edoc/notices/${draft}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
 	assert.equal((await raw(srv, 'GET', '/api/edoc/notices/999999999', { headers: { authorization: `Bearer ${token}` } })).status, 404);
+});
+
+test('outbound TenderReceipt: the bidder only', async () => {
+	const run = promisify(execFile);
+	const G2B = path.join(ROOT, 'build/g2b');
+	const env = { ...process.env, G2B_PASSWORD: DEMO.supplier[1], G2B_KEY_PASSWORD: `키파일-${T}-Key!2026` };
+	const key = path.join(WORK, 'bidder-key.json');
+	const cert = path.join(WORK, 'bidder-cert.pem');
+	await run(G2B, ['keygen', '--out', key, '--iterations', '1000'], { env });
+	await run(G2B, ['cert', '--server', srv.base, '--user', 'supplier', '--key', key, '--out', cert], { env });
+	// Open the bid window now (time travel on the test database).
+	await srv.sql(`UPDATE bidding.notice_version SET bid_start = now() - interval '1 minute', region_limit = NULL
+		WHERE notice_id = ${publishedId} AND ord = (SELECT cur_ord FROM bidding.notice WHERE id = ${publishedId})`);
+	const b = await run(G2B, ['bid', '--server', srv.base, '--user', 'supplier', '--key', key, '--cert', cert,
+		'--notice', String(publishedId), '--amount', '500000000', '--picks', '3,9',
+		'--receipt-out', path.join(WORK, 'receipt')], { env });
+	const bidId = b.stdout.match(/^bid-id: (\d+)$/m)[1];
+	const [rno, hash] = (await srv.sql(`SELECT receipt_no, encode(bid_hash, 'hex') FROM bidding.bid WHERE id = ${bidId}`))[0];
+
+	const sup = await loginAs(srv, ...DEMO.supplier);
+	const r = await sup.get(`/api/edoc/receipts/${bidId}`);
+	assert.equal(r.status, 200, r.text);
+	checkAnswer(r.text);
+	assert.ok(r.text.includes(`<ReceiptNumber>${rno}</ReceiptNumber>`));
+	assert.ok(r.text.includes(`<DocumentHash>${hash}</DocumentHash>`));
+	const [row] = await srv.sql(`SELECT doc_type, doc_id, notice_id FROM exchange.document
+		WHERE sha256 = '\\x${sha256(Buffer.from(r.text))}'`);
+	assert.deepEqual(row, ['TenderReceipt', `RCP-${rno}`, String(publishedId)]);
+	// Not the bidder: the agency's system, another supplier, nobody.
+	assert.equal((await raw(srv, 'GET', `/api/edoc/receipts/${bidId}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
+	assert.equal((await raw(srv, 'GET', `/api/edoc/receipts/${bidId}`)).status, 401);
 });
