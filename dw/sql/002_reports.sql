@@ -18,9 +18,11 @@
 -- agency's region and kind at publication (fact_notice), awards included,
 -- so every report of a drill cell counts the same notices.
 --
--- dw.reports_refresh() rebuilds them (one transaction, a few seconds per
--- million notices); a trigger calls it when an ETL run that wrote rows
--- ends 'ok', so the load needs no extra call.
+-- dw.reports_refresh() recomputes the months whose facts changed (statement
+-- triggers on dw.fact_notice note them in dw.reports_dirty); a trigger on
+-- dw.etl_log calls it when a run that wrote rows ends 'ok', in the load's
+-- transaction, so the load needs no extra call. dw.reports_refresh(true)
+-- rebuilds everything.
 
 CREATE TABLE dw.agg_seg (
 	month_key	int NOT NULL,
@@ -106,23 +108,86 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	    WHEN n <= 20 THEN 5 WHEN n <= 50 THEN 6 ELSE 7 END
 $$;
 
--- Rebuild the report aggregates from the facts; returns the notices read.
-CREATE FUNCTION dw.reports_refresh() RETURNS bigint
+-- Months whose notices changed since the last refresh: statement triggers
+-- on dw.fact_notice record them from the transition tables (one row per
+-- month and statement, not per fact row). A notice's publication month
+-- never changes, so a month's aggregates depend on that month's facts
+-- only (awards and contracts are reloaded with their notice).
+CREATE TABLE dw.reports_dirty (
+	month_key	int PRIMARY KEY
+);
+
+CREATE FUNCTION dw.reports_mark() RETURNS trigger
 LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO dw.reports_dirty
+	SELECT DISTINCT publish_date_key / 100 FROM nt
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END $$;
+CREATE FUNCTION dw.reports_mark_old() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO dw.reports_dirty
+	SELECT DISTINCT publish_date_key / 100 FROM ot
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER reports_mark_ins AFTER INSERT ON dw.fact_notice
+    REFERENCING NEW TABLE AS nt FOR EACH STATEMENT
+    EXECUTE FUNCTION dw.reports_mark();
+CREATE TRIGGER reports_mark_upd AFTER UPDATE ON dw.fact_notice
+    REFERENCING NEW TABLE AS nt FOR EACH STATEMENT
+    EXECUTE FUNCTION dw.reports_mark();
+CREATE TRIGGER reports_mark_del AFTER DELETE ON dw.fact_notice
+    REFERENCING OLD TABLE AS ot FOR EACH STATEMENT
+    EXECUTE FUNCTION dw.reports_mark_old();
+
+-- Recompute the report aggregates of the changed months (p_full: every
+-- month, e.g. after a type-1 change of supplier sizes); returns the
+-- notices read.
+CREATE FUNCTION dw.reports_refresh(p_full boolean DEFAULT false)
+RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz := clock_timestamp();
+	m int[];
 	n bigint;
 BEGIN
 	PERFORM pg_advisory_xact_lock(7242501);
-	TRUNCATE dw.agg_seg, dw.agg_agency, dw.agg_ratio, dw.agg_award;
-	CREATE TEMP TABLE rep_n ON COMMIT DROP AS
-	SELECT f.notice_id, f.publish_date_key / 100 AS month_key,
-	    f.region_key, a.agency_kind, c.segment_code, f.agency_key,
-	    f.status, f.outcome, f.opened_date_key IS NOT NULL AS opened,
-	    f.bids, f.award_amount, f.award_ratio_milli, f.days_to_award
-	  FROM dw.fact_notice f
-	  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
-	  JOIN dw.dim_category c ON c.category_key = f.category_key;
+	IF p_full THEN
+		DELETE FROM dw.reports_dirty;
+		TRUNCATE dw.agg_seg, dw.agg_agency, dw.agg_ratio, dw.agg_award;
+		CREATE TEMP TABLE rep_n ON COMMIT DROP AS
+		SELECT f.notice_id, f.publish_date_key / 100 AS month_key,
+		    f.region_key, a.agency_kind, c.segment_code, f.agency_key,
+		    f.outcome, f.opened_date_key IS NOT NULL AS opened, f.bids,
+		    dw.bids_bucket(f.bids) AS bk, f.award_amount,
+		    f.award_ratio_milli, f.days_to_award
+		  FROM dw.fact_notice f
+		  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
+		  JOIN dw.dim_category c ON c.category_key = f.category_key;
+	ELSE
+		WITH d AS (DELETE FROM dw.reports_dirty RETURNING month_key)
+		SELECT array_agg(month_key ORDER BY month_key) INTO m FROM d;
+		IF m IS NULL THEN
+			RETURN 0;
+		END IF;
+		DELETE FROM dw.agg_seg WHERE month_key = ANY (m);
+		DELETE FROM dw.agg_agency WHERE month_key = ANY (m);
+		DELETE FROM dw.agg_ratio WHERE month_key = ANY (m);
+		DELETE FROM dw.agg_award WHERE month_key = ANY (m);
+		CREATE TEMP TABLE rep_n ON COMMIT DROP AS
+		SELECT f.notice_id, f.publish_date_key / 100 AS month_key,
+		    f.region_key, a.agency_kind, c.segment_code, f.agency_key,
+		    f.outcome, f.opened_date_key IS NOT NULL AS opened, f.bids,
+		    dw.bids_bucket(f.bids) AS bk, f.award_amount,
+		    f.award_ratio_milli, f.days_to_award
+		  FROM unnest(m) u(mk)
+		  JOIN dw.fact_notice f ON f.publish_date_key BETWEEN u.mk * 100
+		   AND u.mk * 100 + 99
+		  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
+		  JOIN dw.dim_category c ON c.category_key = f.category_key;
+	END IF;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	INSERT INTO dw.agg_seg
 	SELECT month_key, region_key, agency_kind, segment_code, count(*),
@@ -136,14 +201,10 @@ BEGIN
 		'awarded'), 0),
 	    count(days_to_award) FILTER (WHERE outcome = 'awarded'),
 	    coalesce(sum(days_to_award) FILTER (WHERE outcome = 'awarded'), 0),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 0),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 1),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 2),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 3),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 4),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 5),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 6),
-	    count(*) FILTER (WHERE dw.bids_bucket(bids) = 7)
+	    count(*) FILTER (WHERE bk = 0), count(*) FILTER (WHERE bk = 1),
+	    count(*) FILTER (WHERE bk = 2), count(*) FILTER (WHERE bk = 3),
+	    count(*) FILTER (WHERE bk = 4), count(*) FILTER (WHERE bk = 5),
+	    count(*) FILTER (WHERE bk = 6), count(*) FILTER (WHERE bk = 7)
 	  FROM rep_n GROUP BY 1, 2, 3, 4;
 	INSERT INTO dw.agg_agency
 	SELECT month_key, agency_key, count(*),
@@ -174,10 +235,13 @@ BEGIN
 	UPDATE dw.reports_state SET refreshed_at = clock_timestamp(),
 	    duration_ms = (extract(epoch FROM clock_timestamp() - t0) *
 		1000)::int, notices = n;
-	ANALYZE dw.agg_seg;
-	ANALYZE dw.agg_agency;
-	ANALYZE dw.agg_ratio;
-	ANALYZE dw.agg_award;
+	-- Statistics only when much changed (a first load, a full rebuild).
+	IF p_full OR n > 100000 THEN
+		ANALYZE dw.agg_seg;
+		ANALYZE dw.agg_agency;
+		ANALYZE dw.agg_ratio;
+		ANALYZE dw.agg_award;
+	END IF;
 	RETURN n;
 END $$;
 
@@ -387,12 +451,11 @@ BEGIN
 			    'AS n, NULL::numeric AS amount ' || ff || fw ||
 			    ' AND f.bids IS NOT NULL GROUP BY 1';
 		ELSE
-			q := 'SELECT b.k, sum(CASE b.k WHEN 0 THEN x.b0 WHEN 1 '
-			    'THEN x.b1 WHEN 2 THEN x.b2 WHEN 3 THEN x.b3 WHEN 4 '
-			    'THEN x.b4 WHEN 5 THEN x.b5 WHEN 6 THEN x.b6 ELSE '
-			    'x.b7 END)::bigint, NULL::numeric FROM dw.agg_seg x '
-			    'CROSS JOIN generate_series(0, 7) b(k) ' || aw ||
-			    ' GROUP BY 1';
+			q := 'SELECT (u.o - 1)::int, u.v::bigint, NULL::numeric '
+			    'FROM (SELECT ARRAY[sum(x.b0), sum(x.b1), sum(x.b2), '
+			    'sum(x.b3), sum(x.b4), sum(x.b5), sum(x.b6), '
+			    'sum(x.b7)] AS a FROM dw.agg_seg x ' || aw || ') s, '
+			    'unnest(s.a) WITH ORDINALITY u(v, o)';
 		END IF;
 		-- Every bucket, empty ones too, in order.
 		RETURN QUERY EXECUTE 'SELECT b.k::text, l.t, l.t, '

@@ -258,6 +258,29 @@ test('distributions: bidders, award ratio bins, supplier region and size', async
 	}
 });
 
+test('a later load refreshes only the changed months, same as a full rebuild', async () => {
+	await run(path.join(ROOT, 'build/g2b-gen'), ['--db', srv.dsn, '--seed', '12', '--notices', '200',
+		'--suppliers', '20', '--agencies', '3', '--years', '1', '--end', '2026-11-20']);
+	await sleep(1200);
+	await run(path.join(ROOT, 'build/g2b-etl'), ['--db', srv.dsn, '--batch', '500']);
+	const [[read, dirty]] = await srv.sql(`SELECT notices, (SELECT count(*) FROM dw.reports_dirty)
+		FROM dw.reports_state`);
+	assert.equal(dirty, '0');
+	// Only the months of the new notices were read again.
+	assert.ok(Number(read) > 0 && Number(read) < 1700, `refresh read ${read}`);
+	const years = await live(`to_char(pub, 'YYYY')`);
+	compareGroups((await fetchAll('/stats?r=volume&by=time')).json, years, 'after a second load');
+	const fp = `SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
+		SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) t FROM dw.agg_seg x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_agency x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_ratio x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award x) s`;
+	const [[inc]] = await srv.sql(fp);
+	await srv.sql('SELECT dw.reports_refresh(true)');
+	const [[full]] = await srv.sql(fp);
+	assert.equal(inc, full);
+});
+
 test('access: anonymous is sent away from /stats, a supplier is refused, anyone sees /stats/public', async () => {
 	const anon = new Client(srv.base);
 	const r = await anon.get('/stats');
