@@ -825,20 +825,20 @@ rule(struct edoc_result *res, xmlNodePtr n, const char *fmt, ...)
 }
 
 /*
- * An AmountType in hundredths (the schema allows at most 18 digits, 2 of
- * them decimals: below 10^18 hundredths) and its currency. -1 if absent.
+ * A decimal as an integer in units of 10^-places (the schema bounds the
+ * digits: at most 18, so below 10^18 units). -1 if absent.
  */
 static int
-amount(xmlNodePtr n, long long *cents, char ccy[4])
+decimal(xmlNodePtr n, int places, long long *v)
 {
-	xmlChar		*v, *c;
+	xmlChar		*t;
 	const char	*p;
 	long long	 x = 0;
 	int		 frac = -1;
 
-	if ((v = trimmed(n)) == NULL)
+	if ((t = trimmed(n)) == NULL)
 		return (-1);
-	for (p = (const char *)v; *p == '+'; p++)
+	for (p = (const char *)t; *p == '+'; p++)
 		;
 	for (; *p != '\0'; p++) {
 		if (*p == '.' && frac == -1) {
@@ -847,16 +847,27 @@ amount(xmlNodePtr n, long long *cents, char ccy[4])
 		}
 		if (*p < '0' || *p > '9')
 			break;
-		if (frac >= 2)
+		if (frac >= places)
 			continue;
 		x = x * 10 + (*p - '0');
 		if (frac >= 0)
 			frac++;
 	}
-	for (frac = frac < 0 ? 0 : frac; frac < 2; frac++)
+	for (frac = frac < 0 ? 0 : frac; frac < places; frac++)
 		x *= 10;
-	xmlFree(v);
-	*cents = x;
+	xmlFree(t);
+	*v = x;
+	return (0);
+}
+
+/* An AmountType in hundredths and its currency. -1 if absent. */
+static int
+amount(xmlNodePtr n, long long *cents, char ccy[4])
+{
+	xmlChar	*c;
+
+	if (decimal(n, 2, cents) == -1)
+		return (-1);
 	ccy[0] = '\0';
 	if ((c = xmlGetNoNsProp(n, (const xmlChar *)"currencyID")) != NULL) {
 		(void)snprintf(ccy, 4, "%s", (const char *)c);
@@ -1025,11 +1036,88 @@ rules_notice(xmlNodePtr root, struct edoc_result *res)
 	}
 }
 
+/*
+ * The opening result's arithmetic, as bidding/prices.h computes it: the
+ * chosen numbers are the 4 most picked (ties: lower number first), the
+ * planned price their average (to the won, whichever way the family
+ * rounds), the floor ceil(planned * rate), no floor without a rate, each
+ * ratio rounded half up to 0.001 %, exclusion exactly below the floor,
+ * and the picks counted are those of the valid bids (2 each).
+ */
 static void
 rules_opening(xmlNodePtr root, struct edoc_result *res)
 {
-	xmlNodePtr	n;
-	int		valid, excluded;
+	xmlNodePtr	 n, pn = child(root, "PlannedPrice");
+	xmlNodePtr	 fn = child(root, "FloorAmount");
+	xmlNodePtr	 cn = child(root, "ChosenNumbers");
+	long long	 price[16], count[16], num, sum = 0, planned, floor;
+	long long	 rate, a, ratio, picks = 0, valids = 0;
+	__int128	 q;
+	int		 best[4], i, j, k, valid, excluded, have = 0;
+	char		 ccy[4], pccy[4], buf[32];
+
+	memset(price, 0, sizeof(price));
+	memset(count, 0, sizeof(count));
+	if (amount(pn, &planned, pccy) == -1 ||
+	    decimal(fn, 2, &floor) == -1)
+		return;
+	for (n = child(child(root, "PreliminaryPrices"), "PreliminaryPrice");
+	    n != NULL; n = sibling(n, "PreliminaryPrice")) {
+		if (decimal(child(n, "Number"), 0, &num) == -1 || num < 1 ||
+		    num > 15 || amount(child(n, "Amount"), &price[num],
+		    ccy) == -1 || decimal(child(n, "PickCount"), 0,
+		    &count[num]) == -1)
+			return;
+		if (strcmp(ccy, pccy) != 0) {
+			rule(res, n, "preliminary prices and the planned "
+			    "price are in different currencies");
+			return;
+		}
+		picks += count[num];
+		have++;
+	}
+	if (have != 15)
+		return;
+	for (i = 0; i < 4; i++) {
+		best[i] = 0;
+		for (k = 1; k <= 15; k++) {
+			for (j = 0; j < i && best[j] != k; j++)
+				;
+			if (j < i)
+				continue;
+			if (best[i] == 0 || count[k] > count[best[i]])
+				best[i] = k;
+		}
+		sum += price[best[i]];
+	}
+	for (i = 0, n = child(cn, "Number"); i < 4 && n != NULL;
+	    i++, n = sibling(n, "Number"))
+		if (decimal(n, 0, &num) == -1 || num != best[i])
+			break;
+	if (i < 4)
+		rule(res, cn, "ChosenNumbers must be the 4 most picked, ties "
+		    "to the lower number: %d, %d, %d, %d", best[0], best[1],
+		    best[2], best[3]);
+	else if (planned * 4 <= sum - 400 || planned * 4 >= sum + 400) {
+		fmt_cents(buf, sizeof(buf), sum / 4);
+		rule(res, pn, "PlannedPrice is not the average of the chosen "
+		    "prices (%s)", buf);
+	}
+
+	n = child(root, "AwardFloorRate");
+	if (n == NULL)
+		rate = 0;
+	else if (decimal(n, 3, &rate) == -1)
+		return;
+	/* ceil(planned won * rate / 100000) won, in hundredths. */
+	q = ((__int128)(planned / 100) * rate + 99999) / 100000 * 100;
+	if (rate > 0 && planned % 100 == 0 && q != floor) {
+		fmt_cents(buf, sizeof(buf), (long long)q);
+		rule(res, fn, "FloorAmount is not ceil(PlannedPrice x "
+		    "AwardFloorRate) (%s)", buf);
+	} else if (rate == 0 && floor != 0)
+		rule(res, fn, "without an AwardFloorRate the FloorAmount "
+		    "is 0");
 
 	for (n = child(root, "TenderResult"); n != NULL;
 	    n = sibling(n, "TenderResult")) {
@@ -1037,12 +1125,30 @@ rules_opening(xmlNodePtr root, struct edoc_result *res)
 		    text_is(child(n, "Valid"), "1");
 		excluded = text_is(child(n, "Excluded"), "true") ||
 		    text_is(child(n, "Excluded"), "1");
+		valids += valid;
 		if (excluded && !valid)
 			rule(res, n, "an excluded bid must be a valid bid");
 		if (child(n, "Rank") != NULL && (!valid || excluded))
 			rule(res, child(n, "Rank"), "only valid bids that "
 			    "are not excluded have a rank");
+		if (amount(child(n, "Amount"), &a, ccy) == -1 || planned <= 0)
+			continue;
+		if (valid && (a < floor) != excluded)
+			rule(res, child(n, "Excluded"), "a valid bid is "
+			    "excluded exactly when it is below the floor");
+		q = ((__int128)a * 200000 / planned + 1) / 2;
+		if (decimal(child(n, "Ratio"), 3, &ratio) == 0 &&
+		    q != ratio) {
+			(void)snprintf(buf, sizeof(buf), "%lld.%03lld",
+			    (long long)(q / 1000), (long long)(q % 1000));
+			rule(res, child(n, "Ratio"), "Ratio is not Amount / "
+			    "PlannedPrice (%s %%)", buf);
+		}
 	}
+	if (picks != 2 * valids)
+		rule(res, child(root, "PreliminaryPrices"), "the pick counts "
+		    "add up to %lld, not 2 for each of the %lld valid bids",
+		    picks, valids);
 }
 
 static void

@@ -197,8 +197,14 @@ enum edoc_type	 edoc_type_from_root(const char *root);	/* EDOC_ANY if none */
  *   - notice: base amount <= budget, same currency; submission start <
  *     end <= opening; an AwardFloorRate exactly when the award method is
  *     qualification; an amendment or cancellation is not order 0;
- *   - opening result: an excluded bid is a valid one; only valid, not
- *     excluded bids have a rank;
+ *   - opening result (as bidding/prices.h computes it): ChosenNumbers
+ *     are the 4 most picked, ties to the lower number; PlannedPrice is
+ *     their average to within one unit; FloorAmount is
+ *     ceil(PlannedPrice x AwardFloorRate), 0 without a rate; each Ratio
+ *     is Amount / PlannedPrice rounded half up to 0.001 %; a valid bid
+ *     is excluded exactly below the floor, an excluded bid is valid,
+ *     only valid, not excluded bids have a rank; the pick counts add up
+ *     to 2 per valid bid;
  *   - contract: start <= end; ContractAmount = the sum of LineAmount;
  *   - inspection request: DeliveredAmount = the sum of LineAmount; an
  *     InstallmentNumber exactly for an installment delivery;

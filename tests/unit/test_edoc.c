@@ -500,56 +500,73 @@ test_rules(void **state)
 	static const struct {
 		const char	*doc, *sample, *from, *to;
 		int		 line;
+		size_t		 n;	/* problems */
 	} cases[] = {
 		{ "bid", "valid-bid.xml", "<BusinessRegistrationNumber>"
-		    "1208147521", "<BusinessRegistrationNumber>1208147522", 9 },
+		    "1208147521", "<BusinessRegistrationNumber>1208147522", 9, 1 },
 		{ "notice", "valid-registration.xml", "<BaseAmount currencyID="
 		    "\"KRW\">495000000", "<BaseAmount currencyID=\"KRW\">"
-		    "520000001", 22 },
+		    "520000001", 22, 1 },
 		{ "notice", "valid-registration.xml", "<BaseAmount currencyID="
-		    "\"KRW\">", "<BaseAmount currencyID=\"USD\">", 22 },
+		    "\"KRW\">", "<BaseAmount currencyID=\"USD\">", 22, 1 },
 		{ "notice", "valid-registration.xml", "<StartDateTime>"
 		    "2026-11-24T10:00:00+09:00", "<StartDateTime>"
-		    "2026-12-01T01:00:00Z", 49 },
+		    "2026-12-01T01:00:00Z", 49, 1 },
 		{ "notice", "valid-registration.xml", "<OpeningDateTime>"
 		    "2026-12-01T11:00:00+09:00", "<OpeningDateTime>"
-		    "2026-12-01T00:59:59Z", 53 },
+		    "2026-12-01T00:59:59Z", 53, 1 },
 		{ "notice", "valid-registration.xml", "\t\t<AwardFloorRate>"
-		    "84.245</AwardFloorRate>\n", "", 35 },
+		    "84.245</AwardFloorRate>\n", "", 35, 1 },
 		{ "notice", "valid-renotice.xml", "<PicksPerBidder>2"
 		    "</PicksPerBidder>", "<PicksPerBidder>2</PicksPerBidder>"
-		    "<AwardFloorRate>87.745</AwardFloorRate>", 41 },
+		    "<AwardFloorRate>87.745</AwardFloorRate>", 41, 1 },
 		{ "notice", "valid-amendment.xml", "<NoticeOrder>1<",
-		    "<NoticeOrder>0<", 7 },
+		    "<NoticeOrder>0<", 7, 1 },
 		{ "opening", "valid-opening.xml", "(below the award floor)"
 		    "</Reason>", "(below the award floor)</Reason><Rank>2"
-		    "</Rank>", 127 },
+		    "</Rank>", 127, 1 },
 		{ "opening", "valid-opening.xml", "<Valid>true</Valid>\n\t\t"
 		    "<Excluded>true", "<Valid>false</Valid>\n\t\t<Excluded>"
-		    "true", 115 },
+		    "true", 115, 2 },
+		{ "opening", "valid-opening.xml", "<Number>1</Number>\n\t\t"
+		    "<Number>3</Number>", "<Number>3</Number>\n\t\t<Number>1"
+		    "</Number>", 90, 1 },
+		{ "opening", "valid-opening.xml", "490734810</PlannedPrice>",
+		    "490734812</PlannedPrice>", 96, 2 },
+		{ "opening", "valid-opening.xml", "413419541</FloorAmount>",
+		    "413419540</FloorAmount>", 98, 1 },
+		{ "opening", "valid-opening.xml", "<Ratio>84.543</Ratio>",
+		    "<Ratio>84.544</Ratio>", 110, 1 },
+		{ "opening", "valid-opening.xml", "<Number>15</Number>\n\t\t\t\t"
+		    "<Amount currencyID=\"KRW\">505402660</Amount>\n\t\t\t\t"
+		    "<PickCount>0", "<Number>15</Number>\n\t\t\t\t<Amount "
+		    "currencyID=\"KRW\">505402660</Amount>\n\t\t\t\t"
+		    "<PickCount>1", 13, 1 },
+		{ "opening", "valid-opening.xml", "<Excluded>true</Excluded>",
+		    "<Excluded>false</Excluded>", 126, 1 },
 		{ "contract", "valid-contract.xml", "<LineAmount currencyID="
 		    "\"KRW\">14700000", "<LineAmount currencyID=\"KRW\">"
-		    "14700001", 20 },
+		    "14700001", 20, 1 },
 		{ "contract", "valid-contract.xml", "<EndDate>2027-02-28",
-		    "<EndDate>2026-12-04", 21 },
+		    "<EndDate>2026-12-04", 21, 1 },
 		{ "inspection", "valid-inspection.xml", "<DeliveryKindCode>"
-		    "partial", "<DeliveryKindCode>installment", 15 },
+		    "partial", "<DeliveryKindCode>installment", 15, 1 },
 		{ "inspection", "valid-inspection.xml", "<DeliveredAmount "
 		    "currencyID=\"KRW\">178000000", "<DeliveredAmount "
-		    "currencyID=\"KRW\">178000000.01", 25 },
+		    "currencyID=\"KRW\">178000000.01", 25, 1 },
 		{ "invoice", "valid-invoice.xml", "<PayableAmount currencyID="
 		    "\"KRW\">178000000", "<PayableAmount currencyID=\"KRW\">"
-		    "177999999", 24 },
+		    "177999999", 24, 1 },
 		{ "invoice", "valid-invoice.xml", "<TaxAmount currencyID="
-		    "\"KRW\">", "<TaxAmount currencyID=\"USD\">", 24 },
+		    "\"KRW\">", "<TaxAmount currencyID=\"USD\">", 24, 1 },
 		{ "invoice", "valid-invoice.xml", "<LineExtensionAmount "
 		    "currencyID=\"KRW\">161818182</LineExtensionAmount>\n\t"
 		    "</InvoiceLine>", "<LineExtensionAmount currencyID=\"KRW\">"
-		    "161818181</LineExtensionAmount>\n\t</InvoiceLine>", 22 },
+		    "161818181</LineExtensionAmount>\n\t</InvoiceLine>", 22, 1 },
 		{ "response", "valid-rejected.xml", "<ResponseCode>Rejected",
-		    "<ResponseCode>Accepted", 10 },
+		    "<ResponseCode>Accepted", 10, 1 },
 		{ "response", "valid-accepted.xml", "<ResponseCode>Accepted",
-		    "<ResponseCode>Rejected", 13 },
+		    "<ResponseCode>Rejected", 13, 1 },
 	};
 	struct edoc_result	*r = result_new();
 	char			*in, *t, *u, path[64], cmd[512];
@@ -579,8 +596,9 @@ test_rules(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		in = sample(cases[i].doc, cases[i].sample, &len);
 		t = replace(in, cases[i].from, cases[i].to);
-		if (check(t, strlen(t), r) != EDOC_E_RULE ||
-		    r->nproblems != 1 || r->problems[0].line != cases[i].line)
+		if (check(t, strlen(t), r) != EDOC_E_RULE || r->nproblems !=
+		    cases[i].n ||
+		    r->problems[0].line != cases[i].line)
 			fail_msg("case %zu (%s): %s, %zu problems, line %d: %s",
 			    i, cases[i].sample, edoc_code_name(r->code),
 			    r->nproblems, r->nproblems > 0 ?
