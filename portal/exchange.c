@@ -518,16 +518,24 @@ route_notice(struct in_job *j, xmlNodePtr root)
 	char		 v[512], u[64];
 	int		 line, first;
 
+	const char	*route = "draft";
+
+	strbuf_appendstr(b, "{");
 	if (x_child(root, "Registration") == NULL) {
-		n = x_child(root, "Amendment");
-		if (n == NULL)
-			n = x_child(root, "Cancellation");
-		in_problem(j, "not-mapped", n ? xmlGetLineNo(n) : 0,
-		    "%s of a notice through the exchange is not supported: "
-		    "amend or cancel the published notice in the portal",
-		    n && !strcmp((const char *)n->name, "Amendment") ?
-		    "an Amendment" : "a Cancellation or re-notice");
-		return;
+		if ((n = x_child(root, "Amendment")) != NULL)
+			route = "amend";
+		else if ((n = x_child(root, "Cancellation")) != NULL)
+			route = "cancel";
+		fjson(b, "reason", x_text(x_child(n, "Reason"), v, sizeof(v)));
+		fjson(b, "notice_no", x_text(x_child(root, "ContractFolderID"),
+		    v, sizeof(v)));
+		fjson(b, "order", x_text(x_child(root, "NoticeOrder"), v,
+		    sizeof(v)));
+	} else if (x_child(x_child(root, "Registration"), "RenoticeOf") !=
+	    NULL) {
+		in_problem(j, "not-mapped", xmlGetLineNo(x_child(root,
+		    "Registration")), "a re-notice (RenoticeOf) is made from "
+		    "the failed notice in the portal");
 	}
 	n = x_path(root, "ContractingParty/AgencyCode");
 	if (strcmp(x_text(n, v, sizeof(v)), j->receiver) != 0)
@@ -538,7 +546,6 @@ route_notice(struct in_job *j, xmlNodePtr root)
 	terms = x_child(root, "TenderingTerms");
 	proc = x_child(root, "TenderingProcess");
 
-	strbuf_appendstr(b, "{");
 	fjson(b, "family", x_text(x_child(proj, "ProcurementTypeCode"), v,
 	    sizeof(v)));
 	fjson(b, "title", x_text(x_child(proj, "Name"), v, sizeof(v)));
@@ -642,8 +649,8 @@ route_notice(struct in_job *j, xmlNodePtr root)
 	if (x_child(root, "Attachments") != NULL)
 		in_problem(j, "not-mapped", xmlGetLineNo(x_child(root,
 		    "Attachments")), "attachments cannot be sent through the "
-		    "exchange: upload the files to the draft in the portal");
-	j->route = "draft";
+		    "exchange: upload the files to the notice in the portal");
+	j->route = route;
 }
 
 static void
@@ -989,6 +996,62 @@ in_checked(struct g2b_ctx *ctx)
 	return (in_store(ctx, in_stored));
 }
 
+/* Why inbound_store (or the bidding function it called) refused. */
+static const struct {
+	const char	*status;
+	const char	*code;
+	const char	*message;
+} route_refusals[] = {
+	{ "unknown_category", "unknown-category", "a CommodityCode's 8-digit "
+	  "class is not in the portal's item catalogue" },
+	{ "unknown_region", "unknown-region", "RegionRestriction is not a "
+	  "region code the portal knows" },
+	{ "contract_not_found", "contract-not-found", "ContractID names no "
+	  "contract of the sending supplier" },
+	{ "notice_not_found", "notice-not-found", "ContractFolderID names no "
+	  "published notice of the sending agency" },
+	{ "order_mismatch", "order-mismatch", "NoticeOrder must be the "
+	  "notice's current order plus one" },
+	{ "not_found", "notice-not-found", "ContractFolderID names no notice "
+	  "of the sending agency" },
+	{ "not_published", "not-published", "the notice is not published "
+	  "(cancelled, or still a draft)" },
+	{ "changed", "order-mismatch", "the notice was amended meanwhile" },
+	{ "closed", "closed", "the bid submission period has ended, or the new "
+	  "EndDateTime is past" },
+	{ "too_late", "closed", "the opening time has passed" },
+	{ "reseal", "not-mapped", "a new base amount or price range needs new "
+	  "sealed preliminary prices: amend the notice in the portal" },
+	{ "bad_officer", "not-permitted", "the notice has no active bid "
+	  "officer of the agency" },
+	{ "no_floor", "not-mapped", "no award floor rate applies to this "
+	  "family and amount" },
+	{ NULL, "not-permitted", "the token's user may not act for this "
+	  "agency (role or account)" }
+};
+
+static const char *
+route_problem(const char *st)
+{
+	size_t	i;
+
+	for (i = 0; route_refusals[i].status != NULL; i++)
+		if (!strcmp(route_refusals[i].status, st))
+			break;
+	return (route_refusals[i].code);
+}
+
+static const char *
+route_message(const char *st)
+{
+	size_t	i;
+
+	for (i = 0; route_refusals[i].status != NULL; i++)
+		if (!strcmp(route_refusals[i].status, st))
+			break;
+	return (route_refusals[i].message);
+}
+
 static int
 in_stored(struct g2b_ctx *ctx)
 {
@@ -1010,18 +1073,7 @@ in_stored(struct g2b_ctx *ctx)
 	}
 	/* Valid, but the portal cannot carry it out: say why. */
 	j->route = "none";
-	if (!strcmp(st, "unknown_category"))
-		in_problem(j, "unknown-category", 0, "a CommodityCode's "
-		    "8-digit class is not in the portal's item catalogue");
-	else if (!strcmp(st, "unknown_region"))
-		in_problem(j, "unknown-region", 0, "RegionRestriction is not "
-		    "a region code the portal knows");
-	else if (!strcmp(st, "contract_not_found"))
-		in_problem(j, "contract-not-found", 0, "ContractID names no "
-		    "contract of the sending supplier");
-	else
-		in_problem(j, "not-permitted", 0, "the token's user may not "
-		    "create notices for this agency (role or account)");
+	in_problem(j, route_problem(st), 0, "%s", route_message(st));
 	return (g2b_task(ctx, in_answer_work, j, in_answered));
 }
 

@@ -121,12 +121,17 @@ $$;
 -- made by the caller after the checks: 'none'; 'draft' (a CallForTenders
 -- registration: p_f holds bidding.draft_save's fields family, title, base,
 -- budget, contract, award, range, region, category, start, close, opening,
--- codes, qty, units); 'invoice' (p_f->>'contract_no', the contract billed).
+-- codes, qty, units); 'amend' (the same fields, and notice_no, order and
+-- reason: bidding.notice_amend of the agency's published notice, keeping
+-- its officer and sealed prices); 'cancel' (notice_no, order, reason:
+-- bidding.notice_cancel); 'invoice' (p_f->>'contract_no', the contract
+-- billed).
 -- Returns status 'ok' (stored: doc, and notice or contract), 'duplicate'
 -- (an identical document was accepted first: its row and answer), or, for
 -- an accepted document that cannot be carried out, a problem code, and
 -- nothing is stored: 'not_agency_user', 'unknown_category',
--- 'unknown_region', 'contract_not_found'.
+-- 'unknown_region', 'contract_not_found', 'notice_not_found',
+-- 'order_mismatch', or what notice_amend / notice_cancel returned.
 CREATE FUNCTION exchange.inbound_store(p_token bigint, p_org bigint,
     p_user bigint, p_type text, p_docid text, p_sha bytea, p_body bytea,
     p_sig text, p_result text, p_problems jsonb, p_answer bytea,
@@ -137,6 +142,10 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_receiver bigint;
 	v_codes text[];
+	v_notice bigint;
+	v_cur int;
+	v_officer bigint;
+	v_r text;
 BEGIN
 	notice := NULL;
 	contract := NULL;
@@ -154,7 +163,7 @@ BEGIN
 			status := 'duplicate';
 			RETURN;
 		END IF;
-		IF p_route = 'draft' THEN
+		IF p_route IN ('draft', 'amend') THEN
 			v_codes := ARRAY(SELECT jsonb_array_elements_text(
 			    p_f->'codes'));
 			IF p_f->>'region' IS NOT NULL AND NOT EXISTS (SELECT 1
@@ -168,6 +177,48 @@ BEGIN
 				status := 'unknown_category';
 				RETURN;
 			END IF;
+		END IF;
+		IF p_route IN ('amend', 'cancel') THEN
+			SELECT n.id, n.cur_ord, v.officer_id
+			  INTO v_notice, v_cur, v_officer
+			  FROM bidding.notice n
+			  JOIN bidding.notice_version v ON v.notice_id = n.id
+			   AND v.ord = n.cur_ord
+			 WHERE n.notice_no = p_f->>'notice_no'
+			   AND n.agency_id = p_org;
+			IF NOT FOUND THEN
+				status := 'notice_not_found';
+				RETURN;
+			END IF;
+			IF (p_f->>'order')::int <> v_cur + 1 THEN
+				status := 'order_mismatch';
+				RETURN;
+			END IF;
+			IF p_route = 'cancel' THEN
+				v_r := bidding.notice_cancel(p_user, v_notice, v_cur,
+				    p_f->>'reason', p_ip);
+			ELSE
+				-- The sender's RebidRequired is not taken: the portal
+				-- decides which changes void the bids made.
+				v_r := bidding.notice_amend(p_user, v_notice, v_cur,
+				    p_f->>'reason', p_f->>'family', p_f->>'title',
+				    (p_f->>'base')::bigint, (p_f->>'budget')::bigint,
+				    p_f->>'contract', p_f->>'award',
+				    (p_f->>'range')::int, p_f->>'region',
+				    p_f->>'category', (p_f->>'start')::timestamptz,
+				    (p_f->>'close')::timestamptz,
+				    (p_f->>'opening')::timestamptz, v_officer,
+				    v_codes, ARRAY(SELECT jsonb_array_elements_text(
+					p_f->'qty'))::numeric[],
+				    ARRAY(SELECT jsonb_array_elements_text(
+					p_f->'units')), NULL, p_ip);
+			END IF;
+			IF v_r <> 'ok' THEN
+				status := v_r;
+				RETURN;
+			END IF;
+			notice := v_notice;
+		ELSIF p_route = 'draft' THEN
 			notice := bidding.draft_save(p_user, NULL,
 			    p_f->>'family', p_f->>'title',
 			    (p_f->>'base')::bigint, (p_f->>'budget')::bigint,

@@ -267,10 +267,10 @@ test('bad documents get precise error documents and create nothing', async () =>
 	n = notice({ agencyCode: '1230000' });
 	await refused(sign(n.xml), 422, 'party-mismatch', { title: n.title });
 
-	// Not mapped: an amendment through the exchange.
+	// An amendment of a notice that is not the agency's.
 	n = notice({ edit: (x) => x.replace('<NoticeOrder>0</NoticeOrder>\n\t<Registration/>',
 		'<NoticeOrder>1</NoticeOrder>\n\t<Amendment><Reason>일정 변경</Reason><RebidRequired>false</RebidRequired></Amendment>') });
-	await refused(sign(n.xml), 422, 'not-mapped', { title: n.title });
+	await refused(sign(n.xml), 422, 'notice-not-found', { title: n.title });
 
 	// Oversized: refused before it is read (the portal's form limit is 1 MB).
 	const big = Buffer.alloc(1100 * 1024, 0x20);
@@ -397,4 +397,50 @@ test('outbound TenderReceipt: the bidder only', async () => {
 	// Not the bidder: the agency's system, another supplier, nobody.
 	assert.equal((await raw(srv, 'GET', `/api/edoc/receipts/${bidId}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
 	assert.equal((await raw(srv, 'GET', `/api/edoc/receipts/${bidId}`)).status, 401);
+});
+
+test('an Amendment and a Cancellation of the published notice become its next orders', async () => {
+	const [[no, ord]] = await srv.sql(`SELECT notice_no, cur_ord FROM bidding.notice WHERE id = ${publishedId}`);
+	const amend = (order, reason, title) => notice({ title, edit: (x) => x
+		.replace('<ContractFolderID>20261123456</ContractFolderID>', `<ContractFolderID>${no}</ContractFolderID>`)
+		.replace('<NoticeOrder>0</NoticeOrder>\n\t<Registration/>',
+			`<NoticeOrder>${order}</NoticeOrder>\n\t<Amendment><Reason>${reason}</Reason><RebidRequired>false</RebidRequired></Amendment>`) });
+	// The system certificate was revoked above: register a new one.
+	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	const c = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: JSON.stringify({ spki: publicKey.export({ type: 'spki', format: 'pem' }) }),
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+	assert.equal(c.status, 201);
+	writeFileSync(certFile, c.text);
+
+	const a = amend(Number(ord) + 1, '규격 설명 보완', `정정된 교환 공고 ${T}`);
+	const body = sign(a.xml);
+	const r = await post(body);
+	assert.equal(r.status, 200, r.text);
+	assert.equal(code(r.text), 'Accepted');
+	const [[cur, kind, reason, title]] = await srv.sql(`SELECT n.cur_ord, v.kind, v.reason, v.title FROM bidding.notice n
+		JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = n.cur_ord WHERE n.id = ${publishedId}`);
+	assert.deepEqual([cur, kind, reason, title], [String(Number(ord) + 1), 'amend', '규격 설명 보완', a.title]);
+	// Sent again: the first answer, no third order.
+	assert.equal((await post(body)).text, r.text);
+	assert.equal(await one(srv, `SELECT cur_ord FROM bidding.notice WHERE id = ${publishedId}`), cur);
+	// A stale order is refused and changes nothing.
+	const stale = amend(Number(ord) + 1, '다시', `또 정정 ${T}`);
+	await refused(sign(stale.xml), 422, 'order-mismatch');
+	assert.equal(await one(srv, `SELECT cur_ord FROM bidding.notice WHERE id = ${publishedId}`), cur);
+	const out = await raw(srv, 'GET', `/api/edoc/notices/${publishedId}`, { headers: { authorization: `Bearer ${token}` } });
+	checkAnswer(out.text);
+	assert.ok(out.text.includes(`<NoticeOrder>${cur}</NoticeOrder><Amendment><Reason>규격 설명 보완</Reason>`), out.text);
+
+	const x = amend(Number(cur) + 1, 'x', `취소 ${T}`).xml
+		.replace(/<Amendment>.*<\/Amendment>/, '<Cancellation><Reason>예산 사정으로 사업 취소</Reason></Cancellation>');
+	const k = await post(sign(x));
+	assert.equal(k.status, 200, k.text);
+	const [[st, kind2]] = await srv.sql(`SELECT n.status, v.kind FROM bidding.notice n
+		JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = n.cur_ord WHERE n.id = ${publishedId}`);
+	assert.deepEqual([st, kind2], ['cancelled', 'cancel']);
+	const out2 = await raw(srv, 'GET', `/api/edoc/notices/${publishedId}`, { headers: { authorization: `Bearer ${token}` } });
+	checkAnswer(out2.text);
+	assert.match(out2.text, /<Cancellation><Reason>예산 사정으로 사업 취소<\/Reason><\/Cancellation>/);
 });
