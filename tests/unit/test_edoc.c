@@ -503,7 +503,8 @@ test_rules(void **state)
 		size_t		 n;	/* problems */
 	} cases[] = {
 		{ "bid", "valid-bid.xml", "<BusinessRegistrationNumber>"
-		    "1208147521", "<BusinessRegistrationNumber>1208147522", 9, 1 },
+		    "1208147521", "<BusinessRegistrationNumber>1208147522",
+		    9, 1 },
 		{ "notice", "valid-registration.xml", "<BaseAmount currencyID="
 		    "\"KRW\">495000000", "<BaseAmount currencyID=\"KRW\">"
 		    "520000001", 22, 1 },
@@ -537,9 +538,9 @@ test_rules(void **state)
 		    "413419540</FloorAmount>", 98, 1 },
 		{ "opening", "valid-opening.xml", "<Ratio>84.543</Ratio>",
 		    "<Ratio>84.544</Ratio>", 110, 1 },
-		{ "opening", "valid-opening.xml", "<Number>15</Number>\n\t\t\t\t"
-		    "<Amount currencyID=\"KRW\">505402660</Amount>\n\t\t\t\t"
-		    "<PickCount>0", "<Number>15</Number>\n\t\t\t\t<Amount "
+		{ "opening", "valid-opening.xml", "<Number>15</Number>"
+		    "\n\t\t\t\t<Amount currencyID=\"KRW\">505402660"
+		    "</Amount>\n\t\t\t\t<PickCount>0", "<Number>15</Number>\n\t\t\t\t<Amount "
 		    "currencyID=\"KRW\">505402660</Amount>\n\t\t\t\t"
 		    "<PickCount>1", 13, 1 },
 		{ "opening", "valid-opening.xml", "<Excluded>true</Excluded>",
@@ -562,7 +563,8 @@ test_rules(void **state)
 		{ "invoice", "valid-invoice.xml", "<LineExtensionAmount "
 		    "currencyID=\"KRW\">161818182</LineExtensionAmount>\n\t"
 		    "</InvoiceLine>", "<LineExtensionAmount currencyID=\"KRW\">"
-		    "161818181</LineExtensionAmount>\n\t</InvoiceLine>", 22, 1 },
+		    "161818181</LineExtensionAmount>\n\t</InvoiceLine>",
+		    22, 1 },
 		{ "response", "valid-rejected.xml", "<ResponseCode>Rejected",
 		    "<ResponseCode>Accepted", 10, 1 },
 		{ "response", "valid-accepted.xml", "<ResponseCode>Accepted",
