@@ -540,7 +540,8 @@ test_rules(void **state)
 		    "<Ratio>84.544</Ratio>", 110, 1 },
 		{ "opening", "valid-opening.xml", "<Number>15</Number>"
 		    "\n\t\t\t\t<Amount currencyID=\"KRW\">505402660"
-		    "</Amount>\n\t\t\t\t<PickCount>0", "<Number>15</Number>\n\t\t\t\t<Amount "
+		    "</Amount>\n\t\t\t\t<PickCount>0",
+		    "<Number>15</Number>\n\t\t\t\t<Amount "
 		    "currencyID=\"KRW\">505402660</Amount>\n\t\t\t\t"
 		    "<PickCount>1", 13, 1 },
 		{ "opening", "valid-opening.xml", "<Excluded>true</Excluded>",
