@@ -729,12 +729,12 @@ in_work(void *arg)
 	/* Who may send what. */
 	if (j->res->type == EDOC_NOTICE && !j->agency) {
 		in_problem(j, "forbidden", 0, "only an agency's system may "
-		    "send a CallForTenders");
+		    "send CallForTenders documents");
 		j->status = 403;
 	} else if ((j->res->type == EDOC_INVOICE ||
 	    j->res->type == EDOC_BID) && j->agency) {
 		in_problem(j, "forbidden", 0, "only a supplier's system may "
-		    "send a %s", edoc_type_root(j->res->type));
+		    "send %s documents", edoc_type_root(j->res->type));
 		j->status = 403;
 	}
 

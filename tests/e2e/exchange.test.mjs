@@ -33,6 +33,7 @@ let caFile; // the portal CA certificate
 let seq = 0;
 let acceptedTitle; // the draft made from the first accepted document
 let publishedId; // that notice, once published
+let bidId; // the demo supplier's bid on it
 
 function isoIn(days, hour) {
 	const d = new Date(Date.now() + days * 86400e3);
@@ -382,7 +383,7 @@ test('outbound TenderReceipt: the bidder only', async () => {
 	const b = await run(G2B, ['bid', '--server', srv.base, '--user', 'supplier', '--key', key, '--cert', cert,
 		'--notice', String(publishedId), '--amount', '500000000', '--picks', '3,9',
 		'--receipt-out', path.join(WORK, 'receipt')], { env });
-	const bidId = b.stdout.match(/^bid-id: (\d+)$/m)[1];
+	bidId = b.stdout.match(/^bid-id: (\d+)$/m)[1];
 	const [rno, hash] = (await srv.sql(`SELECT receipt_no, encode(bid_hash, 'hex') FROM bidding.bid WHERE id = ${bidId}`))[0];
 
 	const sup = await loginAs(srv, ...DEMO.supplier);
@@ -443,4 +444,57 @@ test('an Amendment and a Cancellation of the published notice become its next or
 	const out2 = await raw(srv, 'GET', `/api/edoc/notices/${publishedId}`, { headers: { authorization: `Bearer ${token}` } });
 	checkAnswer(out2.text);
 	assert.match(out2.text, /<Cancellation><Reason>예산 사정으로 사업 취소<\/Reason><\/Cancellation>/);
+});
+
+test('a supplier system: an Invoice attaches to its own contract; a Tender is refused clearly', async () => {
+	const sup = await loginAs(srv, ...DEMO.supplier);
+	const [[supOrg, bizno]] = await srv.sql("SELECT o.id, o.bizno FROM portal.users u JOIN portal.org o ON o.id = u.org_id WHERE u.login = 'supplier'");
+	await sup.get('/account/api-tokens');
+	const made = await sup.post('/account/api-tokens', { action: 'create', label: `back office ${T}` });
+	const stok = made.text.match(/<code id="new-token">([^<]+)<\/code>/)[1];
+	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const skey = path.join(WORK, 'supplier-system-key.pem');
+	const scert = path.join(WORK, 'supplier-system-cert.pem');
+	writeFileSync(skey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	const c = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: JSON.stringify({ spki: publicKey.export({ type: 'spki', format: 'pem' }) }),
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${stok}` } });
+	assert.equal(c.status, 201);
+	writeFileSync(scert, c.text);
+
+	// The contract of the bid (made here in SQL: awarding is bidding's test).
+	const cno = `C-2026-${String(Date.now() % 1e6).padStart(6, '0')}`;
+	const contract = await one(srv, `INSERT INTO bidding.contract (contract_no, notice_id, bid_id, agency_id, supplier_id, amount)
+		VALUES (${q(cno)}, ${publishedId}, ${bidId}, ${agencyOrg}, ${supOrg}, 178000000) RETURNING id`);
+	const invoice = (no) => readFileSync(path.join(ROOT, 'xsd/samples/invoice/valid-invoice.xml'), 'utf8')
+		.replace(/C-2026-000042/g, no).replace(/<BusinessRegistrationNumber>1018204566</, `<BusinessRegistrationNumber>${bizno}<`)
+		.replace('<AgencyCode>1230000</AgencyCode>', `<AgencyCode>${agencyCode}</AgencyCode>`);
+	seq += 1;
+	const body = sign(invoice(cno), skey, scert);
+	const r = await post(body, { tok: stok });
+	assert.equal(r.status, 200, r.text);
+	checkAnswer(r.text, sha256(body));
+	const [row] = await srv.sql(`SELECT doc_type, contract_id, receiver_org, result FROM exchange.document
+		WHERE sha256 = '\\x${sha256(body)}'`);
+	assert.deepEqual(row, ['Invoice', contract, String(agencyOrg), 'accepted']);
+	// The agency receives it in its box.
+	const box = await agency.get('/edoc');
+	assert.ok(box.text.includes(`INV-${cno}-1`), 'the agency sees the invoice');
+
+	// Another contract number: refused, stored as rejected only.
+	seq += 1;
+	const other = sign(invoice('C-1999-000001'), skey, scert);
+	const p = await refused(other, 422, 'contract-not-found', { tok: stok });
+	assert.equal(p.length, 1);
+
+	// A Tender: not through the exchange.
+	seq += 1;
+	const tender = readFileSync(path.join(ROOT, 'xsd/samples/bid/valid-bid.xml'), 'utf8')
+		.replace(/1208147521/g, bizno);
+	const t = await refused(sign(tender, skey, scert), 422, 'not-mapped', { tok: stok });
+	assert.match(t[0].text, /sealed-bid endpoint/);
+	// An agency may not send an Invoice.
+	seq += 1;
+	const fromAgency = await post(sign(invoice(cno)), {});
+	assert.equal(fromAgency.status, 403);
 });
