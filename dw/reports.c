@@ -898,9 +898,15 @@ crumb(struct tmpl_vars *dim, const char *label, const struct cell *c,
 {
 	struct tmpl_vars	*row;
 	char			*u;
+	int			 sep = 0;
 
+	if (tmpl_get(dim, "has_crumb") != NULL)
+		sep = 1;
+	tmpl_set(dim, "has_crumb", "1");
 	row = tmpl_row(dim, "crumbs");
 	tmpl_set(row, "label", label);
+	if (sep)
+		tmpl_set(row, "sep", "1");
 	if (!last) {
 		u = cell_url_dup(c, NULL);
 		tmpl_set(row, "url", u);

@@ -408,7 +408,8 @@ END $$;
 -- The distributions of a drill cell (same arguments as report_groups):
 --   p_what bids     notices opened by number of bids (bucket 0..7)
 --          ratio    awards by 0.5 % bin of the award ratio (key: bin,
---                   bin * 0.5 % .. + 0.5 %)
+--                   bin * 0.5 % .. + 0.5 %), every bin from the lowest
+--                   to the highest
 --          supregion awards by the winner's region at the award
 --          size     awards by the winner's size class
 -- n is a count of notices, amount the awarded amount (supregion, size).
@@ -478,11 +479,14 @@ BEGIN
 			q := 'SELECT x.bin, sum(x.n)::bigint FROM dw.agg_ratio x '
 			    || aw || ' GROUP BY 1';
 		END IF;
-		RETURN QUERY EXECUTE 'SELECT y.k::text, to_char(y.k * 0.5, '
-		    '''FM990.0'') || ''%'', to_char(y.k * 0.5, ''FM990.0'') || '
-		    '''%'', y.n, NULL::numeric, ' || quote_literal(CASE WHEN
-		    deep THEN 'fact' ELSE 'ratio' END) || ' FROM (' || q ||
-		    ') y(k, n) ORDER BY y.k'
+		-- Every bin from the lowest to the highest, empty ones too.
+		RETURN QUERY EXECUTE 'WITH y(k, n) AS (' || q || ') '
+		    'SELECT g.k::text, to_char(g.k * 0.5, ''FM990.0'') || ''%'', '
+		    'to_char(g.k * 0.5, ''FM990.0'') || ''%'', '
+		    'coalesce(y.n, 0)::bigint, NULL::numeric, ' ||
+		    quote_literal(CASE WHEN deep THEN 'fact' ELSE 'ratio' END) ||
+		    ' FROM generate_series((SELECT min(k) FROM y), (SELECT max(k) '
+		    'FROM y)) g(k) LEFT JOIN y ON y.k = g.k ORDER BY g.k'
 		    USING p_year, p_month, rk, p_kind, p_seg, p_fam, p_cls,
 		    p_agency;
 	ELSIF p_what IN ('supregion', 'size') THEN
