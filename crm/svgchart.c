@@ -9,12 +9,14 @@
 #include "strbuf.h"
 #include "svgchart.h"
 
-#define W	640
-#define H	240
-#define PADL	48
+/* Sized for a panel of about 400 px, where 11-px text stays 11 px. */
+#define W	400
+#define H	200
+#define PADL	40
 #define PADR	8
 #define PADT	12
-#define PADB	44
+#define PADB	28
+#define HEAT_W	720
 
 static void
 esc(struct strbuf *b, const char *s)
@@ -53,8 +55,8 @@ nice(double m)
 {
 	double	p;
 
-	if (m <= 0)
-		return (1);
+	if (m <= 4)
+		return (4);	/* whole-number ticks for small counts */
 	p = pow(10, floor(log10(m)));
 	if (m <= p)
 		return (p);
@@ -75,10 +77,12 @@ val(const struct svg_chart *c, size_t i)
 static void
 open_svg(struct strbuf *b, const char *title, int w, int h)
 {
-	strbuf_appendf(b, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org"
-	    "/2000/svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" "
-	    "preserveAspectRatio=\"xMidYMid meet\" style=\"max-width:%dpx;"
-	    "height:auto;font:11px sans-serif\"><title>", w, h, w);
+	/* presentation attributes, no style: the CSP allows no inline
+	 * style */
+	strbuf_appendf(b, "<div class=\"chart\" role=\"group\"><svg xmlns=\""
+	    "http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	    "width=\"100%%\" role=\"img\" preserveAspectRatio=\"xMidYMid "
+	    "meet\" font-family=\"sans-serif\" font-size=\"11\"><title>", w, h);
 	esc(b, title);
 	strbuf_appendstr(b, "</title>");
 }
@@ -89,7 +93,7 @@ close_svg(struct strbuf *b)
 	strbuf_appendstr(b, "</svg>");
 }
 
-/* The table of a chart, with its caption; closes the figure. */
+/* The table of a chart, with its caption; closes the wrapper. */
 static void
 table(struct strbuf *b, const struct svg_chart *c)
 {
@@ -117,7 +121,7 @@ table(struct strbuf *b, const struct svg_chart *c)
 		svg_num(b, val(c, i));
 		strbuf_appendstr(b, "</td></tr>");
 	}
-	strbuf_appendstr(b, "</tbody></table></div></figure>");
+	strbuf_appendstr(b, "</tbody></table></div></div>");
 }
 
 /* "label: value" inside a <title>. */
@@ -148,13 +152,22 @@ axis(struct strbuf *b, double top, int w)
 	}
 }
 
+/* An x label: a date YYYY-MM-DD as MM-DD (the table has it whole). */
+static void
+xlabel(struct strbuf *b, const char *s)
+{
+	if (s != NULL && strlen(s) == 10 && s[4] == '-' && s[7] == '-')
+		s += 5;
+	esc(b, s);
+}
+
 /* Every k-th x label, so they do not overlap. */
 static size_t
 label_step(size_t n, int room)
 {
 	size_t	k = 1;
 
-	while (n / k > (size_t)(room / 42))
+	while (n / k > (size_t)(room / 64))
 		k++;
 	return (k);
 }
@@ -182,7 +195,7 @@ svg_bar(struct strbuf *b, const struct svg_chart *c)
 			strbuf_appendf(b, "<text x=\"%.1f\" y=\"%d\" "
 			    "text-anchor=\"middle\" fill=\"#333\">",
 			    x + bw / 2, H - PADB + 14);
-			esc(b, c->labels[i]);
+			xlabel(b, c->labels[i]);
 			strbuf_appendstr(b, "</text>");
 		}
 	}
@@ -223,7 +236,7 @@ svg_line(struct strbuf *b, const struct svg_chart *c)
 			strbuf_appendf(b, "<text x=\"%.1f\" y=\"%d\" "
 			    "text-anchor=\"middle\" fill=\"#333\">", x,
 			    H - PADB + 14);
-			esc(b, c->labels[i]);
+			xlabel(b, c->labels[i]);
 			strbuf_appendstr(b, "</text>");
 		}
 	}
@@ -236,7 +249,7 @@ svg_hbar(struct strbuf *b, const struct svg_chart *c)
 {
 	double	top, w;
 	size_t	i;
-	int	h, row = 22, lw = 200;
+	int	h, row = 22, lw = 130;
 
 	top = nice(maxof(c->values, c->n));
 	h = PADT + row * (int)c->n + 8;
@@ -248,9 +261,9 @@ svg_hbar(struct strbuf *b, const struct svg_chart *c)
 		strbuf_appendf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		    "fill=\"#333\">", lw - 6, y + 15);
 		/* long labels are cut in the picture; the table has them */
-		if (strlen(c->labels[i]) > 32) {
+		if (strlen(c->labels[i]) > 20) {
 			char	cut[40];
-			size_t	k = 30;
+			size_t	k = 18;
 
 			while (k > 0 && ((unsigned char)c->labels[i][k] &
 			    0xc0) == 0x80)
@@ -280,12 +293,17 @@ svg_heatmap(struct strbuf *b, const struct svg_heat *hm)
 	int	 cw, ch = 20, lw = 40, w, h, shade;
 
 	m = maxof(hm->values, hm->nr * hm->nc);
-	cw = hm->nc > 0 ? (W - lw - PADR) / (int)hm->nc : 0;
-	w = W;
+	for (r = 0; r < hm->nr; r++)	/* room for the row labels */
+		if ((int)strlen(hm->rows[r]) * 7 + 8 > lw)
+			lw = (int)strlen(hm->rows[r]) * 7 + 8;
+	if (lw > 220)
+		lw = 220;
+	cw = hm->nc > 0 ? (HEAT_W - lw - PADR) / (int)hm->nc : 0;
+	w = HEAT_W;
 	h = PADT + ch * (int)hm->nr + 20;
 	open_svg(b, hm->title, w, h);
 	for (c = 0; c < hm->nc; c++)
-		if (c % 3 == 0) {
+		if (hm->nc <= 12 || c % 3 == 0) {
 			strbuf_appendf(b, "<text x=\"%d\" y=\"%d\" fill=\"#333\">",
 			    lw + cw * (int)c, h - 6);
 			esc(b, hm->cols[c]);
@@ -339,5 +357,5 @@ svg_heatmap(struct strbuf *b, const struct svg_heat *hm)
 		}
 		strbuf_appendstr(b, "</tr>");
 	}
-	strbuf_appendstr(b, "</tbody></table></div></figure>");
+	strbuf_appendstr(b, "</tbody></table></div></div>");
 }

@@ -4,7 +4,9 @@
  * one <title> per bar, point or cell (the value on hover), and is followed
  * by a <table> with the same numbers for screen readers and copying. All
  * text is HTML-escaped; the result is safe to insert unescaped ({{&...}}).
- * The SVG scales to its container (viewBox, width 100%).
+ * The SVG scales to its container (viewBox, width 100%); the chart and its
+ * table are wrapped in <div class="chart" role="group">, the table in
+ * <div class="scroll">. No style attributes (the portal's CSP).
  */
 #ifndef G2B_SVGCHART_H
 #define G2B_SVGCHART_H

@@ -39,6 +39,12 @@ static const struct g2b_route route_user =
     { "usage_user", ROLE_STAFF, 0, user_get, NULL };
 
 #define MAXROWS	400
+#define RT_ROUTES	10
+
+/* Static files and health checks: hits, not pages. */
+#define ASSET	"(name = 'static' OR route LIKE '/static/%' OR route LIKE " \
+	    "'/health%' OR route ~* '\\.(css|js|mjs|png|jpe?g|gif|svg|ico|" \
+	    "woff2?|ttf|map|webp)$')"
 
 static const char *const panels[] = { "series", "visitors", "routes",
 	"refs", "browsers", "os", "status", "rt", "heat", NULL };
@@ -155,8 +161,8 @@ usage_get(struct g2b_ctx *ctx)
 	    "coalesce(nullif(name, ''), route) ELSE route END, max(name), "
 	    "sum(hits)::bigint, coalesce(round(sum(rt_sum_us) / "
 	    "nullif(sum(rt_n), 0) / 1000.0), -1)::bigint FROM r WHERE "
-	    "($4::text IS NULL OR name = $4::text) GROUP BY 2 ORDER BY 4 DESC, "
-	    "2 LIMIT 15) "
+	    "($4::text IS NULL OR name = $4::text) AND NOT " ASSET " GROUP BY "
+	    "2 ORDER BY 4 DESC, 2 LIMIT 15) "
 	    "UNION ALL (SELECT 'refs', host, '', sum(hits)::bigint, 0 FROM "
 	    "usage.agg_referrer a, w WHERE a.hour >= w.f AND a.hour < w.t "
 	    "GROUP BY 2 ORDER BY 4 DESC, 2 LIMIT 15) "
@@ -170,8 +176,8 @@ usage_get(struct g2b_ctx *ctx)
 	    "FROM r GROUP BY 2 ORDER BY 2) "
 	    "UNION ALL (SELECT 'rt', x.k, i::text, sum(r.rt_hist[i])::bigint, "
 	    "0 FROM (SELECT coalesce(nullif(name, ''), route) AS k FROM r "
-	    "WHERE rt_n > 0 AND ($4::text IS NULL OR name = $4::text) GROUP BY "
-	    "1 ORDER BY sum(rt_n) DESC, 1 LIMIT 4) x JOIN r ON "
+	    "WHERE rt_n > 0 AND ($4::text IS NULL OR name = $4::text) AND NOT "
+	    ASSET " GROUP BY 1 ORDER BY sum(rt_n) DESC, 1 LIMIT 10) x JOIN r ON "
 	    "coalesce(nullif(r.name, ''), r.route) = x.k, generate_series(1, "
 	    "10) i GROUP BY 2, 3 ORDER BY 2, i) "
 	    "UNION ALL (SELECT 'heat', extract(isodow FROM hour AT TIME ZONE "
@@ -388,40 +394,41 @@ usage_loaded(struct g2b_ctx *ctx)
 	chart(ctx, "c_status", "usage.p.status", "usage.h.status",
 	    "usage.h.hits", s, 1);
 
-	/* response times: one chart per route (the busiest four) */
-	strbuf_init(&b);
-	for (i = 0; i < n; ) {
-		struct svg_chart c;
-		const char *k0;
-		double v[10];
+	/* response times: routes by time buckets (the busiest ten) */
+	{
+		const char	*rtrows[RT_ROUTES];
+		double		 rtv[RT_ROUTES * 10];
+		size_t		 nr = 0;
 
-		if (strcmp(g2b_val(ctx, i, 0), "rt") != 0) {
-			i++;
-			continue;
-		}
-		k0 = g2b_val(ctx, i, 1);
-		memset(v, 0, sizeof(v));
-		for (; i < n && strcmp(g2b_val(ctx, i, 0), "rt") == 0 &&
-		    strcmp(g2b_val(ctx, i, 1), k0) == 0; i++) {
+		memset(rtv, 0, sizeof(rtv));
+		for (i = 0; i < n; i++) {
+			if (strcmp(g2b_val(ctx, i, 0), "rt") != 0)
+				continue;
+			if (nr == 0 || strcmp(rtrows[nr - 1],
+			    g2b_val(ctx, i, 1)) != 0) {
+				if (nr == RT_ROUTES)
+					break;
+				rtrows[nr++] = g2b_val(ctx, i, 1);
+			}
 			k = atoi(g2b_val(ctx, i, 2));
 			if (k >= 1 && k <= 10)
-				v[k - 1] = strtod(g2b_val(ctx, i, 3), NULL);
+				rtv[(nr - 1) * 10 + (size_t)(k - 1)] =
+				    strtod(g2b_val(ctx, i, 3), NULL);
 		}
-		memset(&c, 0, sizeof(c));
-		strbuf_reset(&link);
-		strbuf_appendf(&link, "%s: %s", g2b_msg(ctx, "usage.p.rt"), k0);
-		strbuf_append(&link, "", 1);
-		c.title = link.data;
-		c.xhead = g2b_msg(ctx, "usage.h.time");
-		c.yhead = g2b_msg(ctx, "usage.h.hits");
-		c.labels = bucket;
-		c.values = v;
-		c.n = 10;
-		svg_bar(&b, &c);
+		memset(&hm, 0, sizeof(hm));
+		hm.title = g2b_msg(ctx, "usage.p.rt");
+		hm.corner = g2b_msg(ctx, "usage.h.route");
+		hm.rows = rtrows;
+		hm.nr = nr;
+		hm.cols = bucket;
+		hm.nc = 10;
+		hm.values = rtv;
+		strbuf_init(&b);
+		svg_heatmap(&b, &hm);
+		strbuf_append(&b, "", 1);
+		tmpl_set(ctx->vars, "c_rt", b.data);
+		strbuf_cleanup(&b);
 	}
-	strbuf_append(&b, "", 1);
-	tmpl_set(ctx->vars, "c_rt", b.data);
-	strbuf_cleanup(&b);
 
 	/* hour x weekday */
 	memset(heat, 0, sizeof(heat));
@@ -564,7 +571,7 @@ funnels_loaded(struct g2b_ctx *ctx)
 				c.values = values;
 				c.n = (size_t)nsteps;
 				strbuf_init(&b);
-				svg_bar(&b, &c);
+				svg_hbar(&b, &c);
 				strbuf_append(&b, "", 1);
 				tmpl_set(fr, "chart", b.data);
 				strbuf_cleanup(&b);
@@ -642,7 +649,7 @@ funnels_loaded(struct g2b_ctx *ctx)
 		c.values = values;
 		c.n = (size_t)nsteps;
 		strbuf_init(&b);
-		svg_bar(&b, &c);
+		svg_hbar(&b, &c);
 		strbuf_append(&b, "", 1);
 		tmpl_set(fr, "chart", b.data);
 		strbuf_cleanup(&b);

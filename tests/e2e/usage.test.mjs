@@ -185,7 +185,7 @@ async function staffPages(supplier) {
 	assert.match(r.text, /<title>(Firefox|Samsung Internet): \d+<\/title>/);
 	assert.match(r.text, /<title>200: \d+<\/title>/);
 	assert.match(r.text, /<title>[월화수목금토일] \d\d: \d+<\/title>/, 'the heatmap (Korean by default)');
-	assert.match(r.text, /응답 시간 분포: notice/);
+	assert.match(r.text, /<title>notice (≤|>)[0-9.]+m?s: \d+<\/title>/, "the response-time distribution of a route");
 	assert.match(r.text, /마지막 가져오기: \d{4}-\d\d-\d\d \d\d:\d\d/, 'the last import run');
 	const day = r.text.match(/<a href="\/usage\?day=(\d{4}-\d\d-\d\d)">/);
 	assert.ok(day, 'a day drills down to its hours');
@@ -252,7 +252,7 @@ async function staffPages(supplier) {
 	assert.equal(tl.status, 200);
 	assert.match(tl.text, /이용자 활동: .*\(supplier\)/);
 	assert.match(tl.text, /\(진행 중\) · supplier/);
-	const cells = [...tl.text.matchAll(/<td>GET<\/td><td>([a-z_]+)<\/td><td class="path">([^<]+)<\/td>/g)].map((m) => m[1]);
+	const cells = [...tl.text.matchAll(/<td>GET<\/td><td>([a-z_]+)<\/td><td class="wrap">([^<]+)<\/td>/g)].map((m) => m[1]);
 	assert.match(cells.join(' '), /notices notice bid notice/, cells.join(' '));
 	assert.equal((await admin.get('/usage/users/999999999')).status, 404);
 	assert.equal((await supplier.get(`/usage/users/${uid}`)).status, 403);

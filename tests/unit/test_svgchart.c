@@ -54,6 +54,7 @@ test_bar_titles_table_escape(void **state)
 	assert_non_null(strstr(s, "<svg "));
 	assert_non_null(strstr(s, "role=\"img\""));
 	assert_non_null(strstr(s, "viewBox="));
+	assert_null(strstr(s, "style="));	/* the CSP allows none */
 	/* the chart's title, a title per bar, the table's caption */
 	assert_non_null(strstr(s, "<title>Hits &lt;per&gt; day</title>"));
 	assert_int_equal(count(s, "<rect"), 3);
@@ -64,8 +65,30 @@ test_bar_titles_table_escape(void **state)
 	assert_int_equal(count(s, "<tr>"), 4);		/* head + 3 rows */
 	assert_non_null(strstr(s, "<caption>Hits &lt;per&gt; day</caption>"));
 	assert_non_null(strstr(s, "<td class=\"num\">3.5</td>"));
-	assert_int_equal(count(s, "<figure"), 1);
-	assert_int_equal(count(s, "</figure>"), 1);
+	assert_int_equal(count(s, "<div class=\"chart\""), 1);
+	assert_int_equal(count(s, "</table></div></div>"), 1);
+	/* a date on the axis is short, whole in the table */
+	assert_non_null(strstr(s, ">11-20</text>"));
+	assert_non_null(strstr(s, ">2026-11-20</th>"));
+	strbuf_cleanup(&b);
+}
+
+static void
+test_axis_whole_numbers(void **state)
+{
+	struct strbuf		b;
+	const double		v[] = { 1, 0 };
+	struct svg_chart	c = { "Few", "k", "v", labels, v, 2, NULL };
+	char			*s;
+
+	(void)state;
+	strbuf_init(&b);
+	svg_bar(&b, &c);
+	s = text(&b);
+	/* ticks 0 1 2 3 4, never fractions of a count */
+	assert_null(strstr(s, ".5<"));
+	assert_null(strstr(s, "0.2"));
+	assert_non_null(strstr(s, ">4</text>"));
 	strbuf_cleanup(&b);
 }
 
@@ -122,8 +145,8 @@ test_odd_input(void **state)
 	assert_non_null(strstr(s, "1000000000000"));
 	/* the cut label stays valid UTF-8 (ends on a whole character) */
 	assert_non_null(strstr(s, "…</text>"));
-	assert_int_equal(count(s, "<figure"), 4);
-	assert_int_equal(count(s, "</figure>"), 4);
+	assert_int_equal(count(s, "<div class=\"chart\""), 4);
+	assert_int_equal(count(s, "</table></div></div>"), 4);
 	strbuf_cleanup(&b);
 }
 
@@ -161,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_line_and_hbar),
 		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_heatmap),
+		cmocka_unit_test(test_axis_whole_numbers),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
