@@ -2,3 +2,4 @@
 # tokens, system certificates, inbound and outbound documents, the
 # document box. Needs xsd/build.mk (edoc, libxml2, xmlsec1) first.
 KORE_SRC	+= portal/exchange.c
+KORE_SRC	+= portal/ocds.c

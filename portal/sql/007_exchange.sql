@@ -260,3 +260,152 @@ BEGIN
 	    'id', p_docid, 'notice', notice, 'contract', contract));
 	status := 'ok';
 END $$;
+
+-- The OCDS 1.1 release feed (open data): one release per published order
+-- of a notice (tag tender, tenderAmendment or tenderCancellation) and one
+-- per contract (tags award and contract), in a stable order with a
+-- keyset cursor "<microseconds>.<kind>.<id>.<order>" (the last release
+-- returned). Returns the releases as a JSON array and the next cursor
+-- (NULL at the end). plpgsql: the bidding schema is made after this file.
+CREATE FUNCTION exchange.ocds_releases(p_after text, p_limit int,
+    OUT releases jsonb, OUT next_cursor text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	c text[] := string_to_array(coalesce(p_after, '0.0.0.0'), '.');
+BEGIN
+	WITH ev AS (
+		SELECT (extract(epoch FROM v.published_at) * 1000000)::bigint AS t,
+		    0 AS k, v.notice_id AS a, v.ord AS b
+		  FROM bidding.notice_version v WHERE v.ord >= 1
+		UNION ALL
+		SELECT (extract(epoch FROM c.awarded_at) * 1000000)::bigint, 1,
+		    c.id, 0
+		  FROM bidding.contract c
+	), page AS (
+		SELECT * FROM ev
+		 WHERE (t, k, a, b) > (c[1]::bigint, c[2]::int, c[3]::bigint,
+		    c[4]::int)
+		 ORDER BY t, k, a, b LIMIT p_limit
+	), rel AS (
+		SELECT p.t, p.k, p.a, p.b, CASE WHEN p.k = 0 THEN
+		    jsonb_build_object(
+			'ocid', 'ocds-g2bkr-' || n.notice_no,
+			'id', n.notice_no || '-' || lpad(v.ord::text, 2, '0'),
+			'date', to_char(v.published_at AT TIME ZONE 'UTC',
+			    'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'tag', jsonb_build_array(CASE v.kind
+			    WHEN 'amend' THEN 'tenderAmendment'
+			    WHEN 'cancel' THEN 'tenderCancellation'
+			    ELSE 'tender' END),
+			'initiationType', 'tender',
+			'language', 'ko',
+			'parties', jsonb_build_array(jsonb_build_object(
+			    'id', 'KR-AGENCY-' || o.agency_code,
+			    'name', o.name,
+			    'roles', jsonb_build_array('buyer',
+				'procuringEntity'))),
+			'buyer', jsonb_build_object(
+			    'id', 'KR-AGENCY-' || o.agency_code, 'name', o.name),
+			'tender', jsonb_strip_nulls(jsonb_build_object(
+			    'id', n.notice_no,
+			    'title', v.title,
+			    'status', CASE v.kind WHEN 'cancel' THEN 'cancelled'
+				ELSE 'active' END,
+			    'value', jsonb_build_object('amount', v.budget,
+				'currency', 'KRW'),
+			    'procurementMethod', CASE v.contract_method
+				WHEN 'open' THEN 'open'
+				WHEN 'restricted' THEN 'selective'
+				WHEN 'nominated' THEN 'limited'
+				ELSE 'direct' END,
+			    'procurementMethodDetails', v.contract_method,
+			    'mainProcurementCategory', CASE v.family
+				WHEN 'services' THEN 'services'
+				WHEN 'works' THEN 'works' ELSE 'goods' END,
+			    'awardCriteria', CASE v.award_method
+				WHEN 'lowest' THEN 'priceOnly' END,
+			    'awardCriteriaDetails', v.award_method,
+			    'tenderPeriod', jsonb_build_object(
+				'startDate', to_char(v.bid_start AT TIME ZONE
+				    'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+				'endDate', to_char(v.bid_close AT TIME ZONE
+				    'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+			    'items', (SELECT jsonb_agg(jsonb_build_object(
+				'id', i.line::text,
+				'classification', jsonb_build_object(
+				    'scheme', 'UNSPSC', 'id', i.code),
+				'quantity', i.quantity,
+				'unit', jsonb_build_object('name', i.unit))
+				ORDER BY i.line)
+				FROM bidding.notice_item i
+				WHERE i.notice_id = v.notice_id
+				  AND i.ord = v.ord),
+			    'amendments', CASE WHEN v.kind <> 'register' THEN
+				jsonb_build_array(jsonb_build_object(
+				    'id', n.notice_no || '-' ||
+					lpad(v.ord::text, 2, '0'),
+				    'date', to_char(v.published_at AT TIME ZONE
+					'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+				    'rationale', v.reason)) END)))
+		ELSE
+		    jsonb_build_object(
+			'ocid', 'ocds-g2bkr-' || cn.notice_no,
+			'id', k.contract_no,
+			'date', to_char(k.awarded_at AT TIME ZONE 'UTC',
+			    'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'tag', jsonb_build_array('award', 'contract'),
+			'initiationType', 'tender',
+			'language', 'ko',
+			'parties', jsonb_build_array(
+			    jsonb_build_object('id', 'KR-AGENCY-' ||
+				ka.agency_code, 'name', ka.name,
+				'roles', jsonb_build_array('buyer')),
+			    jsonb_build_object('id', 'KR-BRN-' || ks.bizno,
+				'name', ks.name,
+				'roles', jsonb_build_array('supplier'))),
+			'buyer', jsonb_build_object('id', 'KR-AGENCY-' ||
+			    ka.agency_code, 'name', ka.name),
+			'awards', jsonb_build_array(jsonb_build_object(
+			    'id', 'AWD-' || k.contract_no,
+			    'date', to_char(k.awarded_at AT TIME ZONE 'UTC',
+				'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			    'status', 'active',
+			    'value', jsonb_build_object('amount', k.amount,
+				'currency', 'KRW'),
+			    'suppliers', jsonb_build_array(jsonb_build_object(
+				'id', 'KR-BRN-' || ks.bizno,
+				'name', ks.name)))),
+			'contracts', jsonb_build_array(jsonb_strip_nulls(
+			    jsonb_build_object(
+			    'id', k.contract_no,
+			    'awardID', 'AWD-' || k.contract_no,
+			    'status', CASE k.status
+				WHEN 'awarded' THEN 'pending'
+				WHEN 'signed' THEN 'active'
+				WHEN 'completed' THEN 'terminated'
+				ELSE 'cancelled' END,
+			    'value', jsonb_build_object('amount', k.amount,
+				'currency', 'KRW'),
+			    'period', CASE WHEN k.starts IS NOT NULL THEN
+				jsonb_build_object('startDate',
+				    to_char(k.starts, 'YYYY-MM-DD'),
+				    'endDate', to_char(k.ends, 'YYYY-MM-DD'))
+				END))))
+		END AS r
+		  FROM page p
+		  LEFT JOIN bidding.notice_version v ON p.k = 0
+		   AND v.notice_id = p.a AND v.ord = p.b
+		  LEFT JOIN bidding.notice n ON n.id = v.notice_id
+		  LEFT JOIN portal.org o ON o.id = n.agency_id
+		  LEFT JOIN bidding.contract k ON p.k = 1 AND k.id = p.a
+		  LEFT JOIN bidding.notice cn ON cn.id = k.notice_id
+		  LEFT JOIN portal.org ka ON ka.id = k.agency_id
+		  LEFT JOIN portal.org ks ON ks.id = k.supplier_id
+	)
+	SELECT coalesce(jsonb_agg(r ORDER BY t, k, a, b), '[]'::jsonb),
+	    CASE WHEN count(*) = p_limit THEN
+		(array_agg(t || '.' || k || '.' || a || '.' || b
+		    ORDER BY t DESC, k DESC, a DESC, b DESC))[1] END
+	  INTO releases, next_cursor
+	  FROM rel;
+END $$;

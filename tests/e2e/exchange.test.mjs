@@ -498,3 +498,58 @@ test('a supplier system: an Invoice attaches to its own contract; a Tender is re
 	const fromAgency = await post(sign(invoice(cno)), {});
 	assert.equal(fromAgency.status, 403);
 });
+
+test('OCDS release package feed: tender, amendment, cancellation, award and contract; cursor pages', async () => {
+	const get = async (qs) => {
+		const r = await raw(srv, 'GET', `/api/ocds/releases${qs}`);
+		assert.equal(r.status, 200, r.text);
+		assert.match(r.headers.get('content-type'), /^application\/json/);
+		return JSON.parse(r.text);
+	};
+	const all = await get('?limit=500');
+	assert.equal(all.version, '1.1');
+	assert.ok(all.uri.endsWith('/api/ocds/releases?limit=500'));
+	assert.match(all.publishedDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+	assert.equal(all.links, undefined, 'one page holds everything');
+	const [[no, cno, amount, title]] = await srv.sql(`SELECT n.notice_no, c.contract_no, c.amount, v.title
+		FROM bidding.notice n JOIN bidding.contract c ON c.notice_id = n.id
+		JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = 1 WHERE n.id = ${publishedId}`);
+	const mine = all.releases.filter((r) => r.ocid === `ocds-g2bkr-${no}`);
+	assert.deepEqual(mine.map((r) => r.tag.join(',')),
+		['tender', 'tenderAmendment', 'tenderCancellation', 'award,contract']);
+	const t = mine[0];
+	assert.equal(t.id, `${no}-01`);
+	assert.equal(t.tender.title, title);
+	assert.equal(t.tender.status, 'active');
+	assert.deepEqual(t.tender.value, { amount: 520000000, currency: 'KRW' });
+	assert.equal(t.tender.procurementMethod, 'selective');
+	assert.equal(t.tender.mainProcurementCategory, 'goods');
+	assert.deepEqual(t.tender.items[0], { id: '1', classification: { scheme: 'UNSPSC', id: srv.cats[0] },
+		quantity: 450, unit: { name: 'EA' } });
+	assert.deepEqual(t.buyer, { id: `KR-AGENCY-${agencyCode}`, name: t.parties[0].name });
+	assert.equal(mine[1].tender.amendments[0].rationale, '규격 설명 보완');
+	assert.equal(mine[2].tender.status, 'cancelled');
+	const k = mine[3];
+	assert.equal(k.contracts[0].id, cno);
+	assert.equal(k.awards[0].value.amount, Number(amount));
+	assert.equal(k.contracts[0].awardID, k.awards[0].id);
+	assert.deepEqual(k.awards[0].suppliers.map((s) => s.id), [k.parties[1].id]);
+	// Every published order and every contract, no draft (order 0).
+	const expected = await one(srv, `SELECT (SELECT count(*) FROM bidding.notice_version WHERE ord >= 1)
+		+ (SELECT count(*) FROM bidding.contract)`);
+	assert.equal(all.releases.length, Number(expected));
+
+	// Page by page with the cursor: the same releases, once each, in order.
+	const seen = [];
+	let url = '?limit=2';
+	for (let i = 0; i < 500 && url; i++) {
+		const p = await get(url);
+		assert.ok(p.releases.length <= 2);
+		seen.push(...p.releases.map((r) => `${r.ocid}/${r.id}`));
+		url = p.links ? p.links.next.slice(p.links.next.indexOf('?')) : null;
+	}
+	assert.deepEqual(seen, all.releases.map((r) => `${r.ocid}/${r.id}`));
+	for (const bad of ['?cursor=x', '?cursor=1.2.3', '?cursor=1..2.3', '?limit=0', '?limit=501', '?limit=1e2']) {
+		assert.equal((await raw(srv, 'GET', `/api/ocds/releases${bad}`)).status, 400, bad);
+	}
+});
