@@ -41,7 +41,7 @@ UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer
 
-.PHONY: all deps build run test unit e2e browser bench clean
+.PHONY: all deps build run test unit e2e browser bench fuzz clean
 
 all: build
 
@@ -96,6 +96,10 @@ test: deps build $(UNIT_BIN)
 
 bench: deps build
 	@sh tests/bench/run.sh
+
+# libFuzzer on the XML inbound path (tests/fuzz/); FUZZ_SECONDS per run.
+fuzz: deps
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)
