@@ -46,6 +46,7 @@ int	page_edoc_box(struct http_request *);
 int	page_edoc_box_file(struct http_request *);
 int	page_edoc_out_notice(struct http_request *);
 int	page_edoc_out_receipt(struct http_request *);
+int	page_edoc_out_award(struct http_request *);
 
 #define EX_CERTS_MAX	8
 #define EX_CODE_MAX	32
@@ -114,6 +115,8 @@ static const struct g2b_route route_out_notice =
     { "edoc_out_notice", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_out_receipt =
     { "edoc_out_receipt", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
+static const struct g2b_route route_out_award =
+    { "edoc_out_award", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_boxfile =
     { "edoc_box_file", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0,
       boxfile_get, NULL };
@@ -1829,6 +1832,95 @@ build_receipt(struct out_job *o)
 	return (doc);
 }
 
+/* The columns of out_award_sql: the award of a notice (낙찰 통보). */
+enum {
+	A_NO, A_ORD, A_ACODE, A_ANAME, A_DATE, A_METHOD, A_BIZNO, A_SNAME,
+	A_RECEIPT, A_AMOUNT, A_PLANNED, A_RATIO, A_RANK, A_CONTRACT,
+	A_FAILED, A_ISSUED, A_NOTICE_ID, A_NCOLS
+};
+
+/*
+ * Public once awarded (the award follows the opening): the contract of
+ * the notice, the winning bid's opening result and, for a qualification
+ * review, the candidates ranked before it that failed the review.
+ */
+static const char *out_award_sql =
+    "SELECT n.notice_no, b.ord, o.agency_code, o.name, "
+    "to_char(c.awarded_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD'), "
+    "v.award_method, s.bizno, s.name, b.receipt_no, c.amount, op.planned, "
+    "r.ratio_milli, r.rank, c.contract_no, "
+    "coalesce((SELECT string_agg(f.rank || '|' || fo.bizno || '|' || "
+    "replace(coalesce(f.review_reason, '-'), E'\n', ' '), E'\n' "
+    "ORDER BY f.rank) FROM bidding.bid_result f "
+    "JOIN bidding.bid fb ON fb.id = f.bid_id "
+    "JOIN portal.org fo ON fo.id = fb.org_id "
+    "WHERE f.notice_id = n.id AND f.review = 'fail' AND f.rank < r.rank), "
+    "''), "
+    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "n.id "
+    "FROM bidding.contract c JOIN bidding.notice n ON n.id = c.notice_id "
+    "JOIN bidding.bid b ON b.id = c.bid_id "
+    "JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = b.ord "
+    "JOIN bidding.opening op ON op.notice_id = n.id "
+    "JOIN bidding.bid_result r ON r.bid_id = b.id "
+    "JOIN portal.org o ON o.id = c.agency_id "
+    "JOIN portal.org s ON s.id = c.supplier_id "
+    "WHERE n.id = $1 AND r.rank IS NOT NULL";
+
+static xmlDocPtr
+build_award(struct out_job *o)
+{
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root, n, q, fc;
+	xmlNsPtr	 ns;
+	char		 buf[32], *line, *save, *f[3];
+	int		 i, ratio;
+
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"ContractAwardNotice");
+	ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+
+	snprintf(o->id, sizeof(o->id), "AWD-%s-%s", o->v[A_NO], o->v[A_ORD]);
+	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	x_add(root, "ID", o->id);
+	x_add(root, "IssueDateTime", o->v[A_ISSUED]);
+	x_add(root, "ContractFolderID", o->v[A_NO]);
+	x_add(root, "NoticeOrder", o->v[A_ORD]);
+	n = x_add(root, "ContractingParty", NULL);
+	x_add(n, "AgencyCode", o->v[A_ACODE]);
+	x_add(n, "Name", o->v[A_ANAME]);
+	x_add(root, "AwardDate", o->v[A_DATE]);
+	x_add(root, "AwardingMethodCode", o->v[A_METHOD]);
+	n = x_add(root, "WinningParty", NULL);
+	x_add(n, "BusinessRegistrationNumber", o->v[A_BIZNO]);
+	x_add(n, "Name", o->v[A_SNAME]);
+	x_add(root, "ReceiptNumber", o->v[A_RECEIPT]);
+	x_amount(root, "AwardedAmount", o->v[A_AMOUNT]);
+	x_amount(root, "PlannedPrice", o->v[A_PLANNED]);
+	ratio = atoi(o->v[A_RATIO]);
+	snprintf(buf, sizeof(buf), "%d.%03d", ratio / 1000, ratio % 1000);
+	x_add(root, "Ratio", buf);
+	x_add(root, "Rank", o->v[A_RANK]);
+	if (!strcmp(o->v[A_METHOD], "qualification")) {
+		q = x_add(root, "QualificationReview", NULL);
+		for (line = strtok_r(o->v[A_FAILED], "\n", &save);
+		    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			for (i = 0; i < 3; i++)
+				f[i] = strsep(&line, "|");
+			if (f[2] == NULL)
+				continue;
+			fc = x_add(q, "FailedCandidate", NULL);
+			x_add(fc, "Rank", f[0]);
+			x_add(fc, "BusinessRegistrationNumber", f[1]);
+			x_add(fc, "Reason", f[2]);
+		}
+	}
+	x_add(root, "ContractID", o->v[A_CONTRACT]);
+	return (doc);
+}
+
 /* Build, sign with the portal's key and check what will be sent. */
 static int
 out_work(void *arg)
@@ -1841,7 +1933,12 @@ out_work(void *arg)
 	if ((res = malloc(sizeof(*res))) == NULL)
 		return (-1);
 	pthread_mutex_lock(&ex_edoc_lock);
-	doc = o->kind == EDOC_RECEIPT ? build_receipt(o) : build_notice(o);
+	if (o->kind == EDOC_RECEIPT)
+		doc = build_receipt(o);
+	else if (o->kind == EDOC_AWARD)
+		doc = build_award(o);
+	else
+		doc = build_notice(o);
 	if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &o->out, &o->outlen,
 	    res) == 0) {
 		SHA256((const unsigned char *)o->out, o->outlen,
@@ -1905,6 +2002,9 @@ out_authed(struct g2b_ctx *ctx)
 	vals[1] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] : "0";
 	if (ctx->route == &route_out_receipt)
 		return (g2b_query(ctx, out_loaded, out_receipt_sql, 2, vals));
+	/* Awards are public once made. */
+	if (ctx->route == &route_out_award)
+		return (g2b_query(ctx, out_loaded, out_award_sql, 1, vals));
 	/* Published notices are public to every authenticated caller. */
 	return (g2b_query(ctx, out_loaded, out_notice_sql, 1, vals));
 }
@@ -1923,8 +2023,16 @@ out_loaded(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 503));
 	ctx->ptr = o;
 	ctx->ptr_free = out_job_free;
-	o->kind = ctx->route == &route_out_receipt ? EDOC_RECEIPT : EDOC_NOTICE;
-	ncols = o->kind == EDOC_RECEIPT ? R_NCOLS : N_NCOLS;
+	if (ctx->route == &route_out_receipt) {
+		o->kind = EDOC_RECEIPT;
+		ncols = R_NCOLS;
+	} else if (ctx->route == &route_out_award) {
+		o->kind = EDOC_AWARD;
+		ncols = A_NCOLS;
+	} else {
+		o->kind = EDOC_NOTICE;
+		ncols = N_NCOLS;
+	}
 	for (i = 0; i < ncols && i < PQnfields(ctx->res); i++) {
 		if ((o->v[i] = strdup(g2b_val(ctx, 0, i))) == NULL)
 			return (g2b_error(ctx, 503));
@@ -1961,6 +2069,8 @@ out_built(struct g2b_ctx *ctx)
 	vals[6] = ctx->s[2] != NULL && ctx->s[2][0] != '\0' ? ctx->s[2] :
 	    NULL;
 	vals[7] = o->kind == EDOC_RECEIPT ? o->v[R_NOTICE_ID] : ctx->s[0];
+	if (o->kind == EDOC_AWARD)
+		vals[7] = o->v[A_NOTICE_ID];
 	vals[8] = NULL;
 	r = g2b_query(ctx, out_stored,
 	    "INSERT INTO exchange.document (direction, doc_type, doc_id, "
@@ -1994,4 +2104,10 @@ int
 page_edoc_out_receipt(struct http_request *req)
 {
 	return (g2b_run(req, &route_out_receipt));
+}
+
+int
+page_edoc_out_award(struct http_request *req)
+{
+	return (g2b_run(req, &route_out_award));
 }

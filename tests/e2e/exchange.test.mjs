@@ -553,3 +553,44 @@ test('OCDS release package feed: tender, amendment, cancellation, award and cont
 		assert.equal((await raw(srv, 'GET', `/api/ocds/releases${bad}`)).status, 400, bad);
 	}
 });
+
+test('outbound ContractAwardNotice: public once awarded', async () => {
+	// The opening result of the bid the contract above was made from
+	// (fixtures in SQL: the opening itself is bidding's test).
+	const officerId = await one(srv, "SELECT id FROM portal.users WHERE login = 'officer'");
+	await srv.sql(`INSERT INTO bidding.opening (notice_id, ord, opened_by, prices, counts, chosen, planned,
+		floor_rate_milli, floor_amount, lot_seed, ranked, bids)
+		VALUES (${publishedId}, 1, ${officerId}, array_fill(495000000::bigint, ARRAY[15]), array_fill(0, ARRAY[15]),
+		ARRAY[1, 2, 3, 4], 491234567, 84245, 413840000, '\\x00', 1, 1)`);
+	await srv.sql(`INSERT INTO bidding.bid_result (bid_id, notice_id, amount, pick_a, pick_b, ratio_milli, valid, excluded, rank)
+		VALUES (${bidId}, ${publishedId}, 500000000, 3, 9, 101784, true, false, 1)`);
+	const [[no, cno, rno, bizno]] = await srv.sql(`SELECT n.notice_no, c.contract_no, b.receipt_no, o.bizno
+		FROM bidding.contract c JOIN bidding.notice n ON n.id = c.notice_id JOIN bidding.bid b ON b.id = c.bid_id
+		JOIN portal.org o ON o.id = c.supplier_id WHERE n.id = ${publishedId}`);
+	// A result the schema cannot express (a ratio over 100%) is a server
+	// error: logged (the worker's log is buffered, so not checked here),
+	// never sent, not in the box.
+	const boxed = await one(srv, "SELECT count(*) FROM exchange.document WHERE doc_type = 'ContractAwardNotice'");
+	const bad = await raw(srv, 'GET', `/api/edoc/awards/${publishedId}`, { headers: { authorization: `Bearer ${token}` } });
+	assert.equal(bad.status, 500);
+	assert.ok(!bad.text.includes('ContractAwardNotice'));
+	assert.equal(await one(srv, "SELECT count(*) FROM exchange.document WHERE doc_type = 'ContractAwardNotice'"), boxed);
+	await srv.sql(`UPDATE bidding.bid_result SET amount = 485000000, ratio_milli = 98731 WHERE bid_id = ${bidId}`);
+
+	const r = await raw(srv, 'GET', `/api/edoc/awards/${publishedId}`, { headers: { authorization: `Bearer ${token}` } });
+	assert.equal(r.status, 200, r.text);
+	checkAnswer(r.text);
+	for (const part of [`<ContractFolderID>${no}</ContractFolderID>`, `<BusinessRegistrationNumber>${bizno}</BusinessRegistrationNumber>`,
+		`<ReceiptNumber>${rno}</ReceiptNumber>`, '<PlannedPrice currencyID="KRW">491234567</PlannedPrice>',
+		'<Ratio>98.731</Ratio><Rank>1</Rank><QualificationReview/>', `<ContractID>${cno}</ContractID>`]) {
+		assert.ok(r.text.includes(part), `${part} in ${r.text}`);
+	}
+	assert.equal(await one(srv, `SELECT doc_type FROM exchange.document WHERE sha256 = '\\x${sha256(Buffer.from(r.text))}'`),
+		'ContractAwardNotice');
+	// Another organisation's user sees it too; nobody unauthenticated; no award, no document.
+	const other = await loginAs(srv, ...DEMO.officer);
+	assert.equal((await other.get(`/api/edoc/awards/${publishedId}`)).status, 200);
+	assert.equal((await raw(srv, 'GET', `/api/edoc/awards/${publishedId}`)).status, 401);
+	const none = await one(srv, 'SELECT id FROM bidding.notice WHERE id NOT IN (SELECT notice_id FROM bidding.contract) LIMIT 1');
+	assert.equal((await raw(srv, 'GET', `/api/edoc/awards/${none}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
+});
