@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/harness.mjs';
@@ -72,7 +72,9 @@ function generate(users) {
 	const now = Date.now();
 	const files = new Map();
 	const line = (f) => f.map((v) => String(v)).join('\t');
+	const seen = new Map(); // session key -> seconds of its requests
 	let n = 0;
+	let userEvents = 0;
 	for (let v = 0; v < 220; v++) {
 		const who = v % 5 === 0 ? users.supplier : v % 11 === 0 ? users.officer : null;
 		const key = (0x1000000000000000n + BigInt(v) * 7919n).toString(16).slice(0, 16);
@@ -105,13 +107,24 @@ function generate(users) {
 			files.get(name).push([us + 1000, line(['u1', us + 1000, `203.0.113.${v % 250}`, key, '-', '-', 'anon', 'GET',
 				'static', '/static/style.css', 200, 18000, 400, '-', agent])]);
 			n += 2;
+			const sk = who ? `u${who.id}` : `k${key}`;
+			if (!seen.has(sk)) seen.set(sk, []);
+			seen.get(sk).push(Math.floor(us / 1e6));
+			if (who) userEvents++;
 		}
+	}
+	// Sessions as the importer must find them: a key's requests with gaps
+	// under 30 minutes.
+	let sessions = 0;
+	for (const ts of seen.values()) {
+		ts.sort((a, b) => a - b);
+		sessions += 1 + ts.filter((t, i) => i > 0 && t - ts[i - 1] >= 1800).length;
 	}
 	for (const [name, rows] of files) {
 		rows.sort((a, b) => a[0] - b[0]);
 		writeFileSync(path.join(tmp, name), rows.map((x) => `${x[1]}\n`).join(''));
 	}
-	return n;
+	return { n, sessions, userEvents, files: files.size };
 }
 
 async function login(page, user, password) {
@@ -128,11 +141,22 @@ step('a week of generated usage events is imported from the command line', async
 		users[login] = { id, org, role: login };
 	}
 	S.supplier = users.supplier.id;
-	const n = generate(users);
-	const out = execFileSync(G2B_LOGS, ['import', '--quiet', '--close-all', '--dir', tmp],
-		{ encoding: 'utf8', env: { ...process.env, G2B_DB: srv.dsn } });
-	assert.match(out, new RegExp(`imported ${n} lines \\(0 bad\\)`));
-	assert.ok(Number(await one(srv, 'SELECT count(*) FROM usage.session')) > 150);
+	const g = generate(users);
+	const env = { ...process.env, G2B_DB: srv.dsn };
+	// Killed mid-way (small batches, the day's two files merged), then
+	// restarted: every event once, the same sessions.
+	const killed = spawnSync(G2B_LOGS, ['import', '--quiet', '--batch', '97', '--crash-after',
+		String(Math.floor(g.n * 0.55)), '--dir', tmp], { encoding: 'utf8', env });
+	assert.equal(killed.status, 99, killed.stderr);
+	const done = Number(await one(srv, 'SELECT coalesce(sum(lines), 0) FROM usage.import_file'));
+	assert.ok(done > 0 && done < g.n, `committed before the kill: ${done}`);
+	const out = execFileSync(G2B_LOGS, ['import', '--quiet', '--close-all', '--dir', tmp], { encoding: 'utf8', env });
+	assert.match(out, new RegExp(`imported ${g.n - done} lines \\(0 bad\\) from ${g.files} file`));
+	assert.equal(await one(srv, 'SELECT sum(lines) FROM usage.import_file'), String(g.n));
+	assert.equal(await one(srv, 'SELECT sum(hits) FROM usage.agg_route'), String(g.n), 'no event twice, none lost');
+	assert.equal(await one(srv, 'SELECT count(*) FROM usage.session'), String(g.sessions));
+	assert.equal(await one(srv, 'SELECT count(*) FROM usage.user_event'), String(g.userEvents));
+	assert.equal(await one(srv, "SELECT string_agg(status, ',' ORDER BY id) FROM usage.import_run"), 'interrupted,ok');
 });
 
 step('staff read the overview: charts with hover values and tables (desktop)', async () => {
