@@ -16,9 +16,14 @@
 // total depth, distinct visitors, the default funnel's sessions per step
 // and its completions by user type. A second import of the same file must
 // add nothing; an import killed mid-way (--crash-after) and restarted must
-// give the same totals. Any mismatch fails the bench (exit 1).
+// give the same totals. Then the same traffic as the portal's own u1 usage
+// events (portal/usagefmt.h), split over two files like two workers write
+// them, imported with the files merged by time: lines/s against the
+// Combined import of the same run (the baseline), with the same totals
+// (lines, bad lines, hits by status, sessions, depth, visitors). Any
+// mismatch fails the bench (exit 1).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, statSync, existsSync, rmSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pgStart, psql, OUT, ROOT } from '../lib/harness.mjs';
 
@@ -335,6 +340,37 @@ function verify(db, label) {
 	check('bid funnel completions by user type', by, Object.fromEntries(Object.entries(want.completedBy).sort()));
 }
 
+// The log as u1 usage events in two files (lines alternate, as two
+// workers write them); a bad line stays as it is (a bad u1 line).
+const U1_DIR = path.join(OUT, 'bench-logs-u1');
+const MON = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const CLF = /^(\S+) \S+ \S+ \[(\d\d)\/(\w\w\w)\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\] "(\S+) (\S+) HTTP\/1\.1" (\d{3}) (\d+|-) "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"$/;
+const u1esc = (v) => (v === '' ? '-' : v.replace(/[\x00-\x1f\x7f\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+function writeU1() {
+	rmSync(U1_DIR, { recursive: true, force: true });
+	mkdirSync(U1_DIR, { recursive: true });
+	const parts = [[], []];
+	let i = 0;
+	let bad = 0;
+	for (const l of readFileSync(FILE, 'utf8').split('\n')) {
+		if (i === want.lines) break;
+		const m = CLF.exec(l);
+		let u = l;
+		if (m && MON[m[3]] !== undefined) {
+			const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60e3;
+			const ms = Date.UTC(Number(m[4]), MON[m[3]], Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])) - off;
+			const p = m[12].replace(/[?#].*$/, '');
+			const name = p.startsWith('/static/') ? 'static' : (p.split('/')[1] || 'home').slice(0, 30);
+			u = ['u1', ms * 1000, m[1], '-', '-', '-', 'anon', m[11], name, p, m[13], m[14] === '-' ? 0 : m[14],
+				1000 + (i % 50000), u1esc(m[15] === '-' ? '' : m[15]), u1esc(m[16] === '-' ? '' : m[16])].join('\t');
+		} else bad++;
+		parts[i % 2].push(u);
+		i++;
+	}
+	parts.forEach((p, k) => writeFileSync(path.join(U1_DIR, `usage-20261101-${k + 1}.tsv`), p.join('\n') + '\n'));
+	return bad;
+}
+
 function freshDb(name) {
 	psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 	psql('postgres', `CREATE DATABASE ${name} OWNER g2b ENCODING 'UTF8' TEMPLATE template0`);
@@ -399,6 +435,33 @@ async function main() {
 	if (resume.status !== 0) failures.push('resumed import failed: ' + resume.stderr);
 	verify('g2b_bench_logs_crash', 'killed and resumed');
 	psql('postgres', 'DROP DATABASE IF EXISTS g2b_bench_logs_crash WITH (FORCE)');
+
+	// The same traffic as u1 usage events, two files merged by time.
+	const badU1 = writeU1();
+	const dsn3 = freshDb('g2b_bench_logs_u1');
+	readFileSync(path.join(U1_DIR, 'usage-20261101-1.tsv')).length;
+	readFileSync(path.join(U1_DIR, 'usage-20261101-2.tsv')).length;
+	const u1 = timed(G2B_LOGS, ['import', '--db', dsn3, '--close-all', '--quiet', '--dir', U1_DIR], { G2B_ROOT: ROOT });
+	if (u1.status !== 0) throw new Error(`g2b-logs u1 import failed (${u1.status}):\n${u1.stderr.slice(-3000)}`);
+	console.log(`g2b-logs import of u1 events (2 files merged): ${u1.secs.toFixed(2)} s, ${fmt(rate(u1))} lines/s, ` +
+		`peak RSS ${u1.rssMB.toFixed(1)} MiB; ratio to the Combined import of this run: ${(rate(u1) / rate(imp)).toFixed(2)}x`);
+	console.log('checks (u1 events):');
+	const u1one = (q) => psql('g2b_bench_logs_u1', q)[0];
+	check('lines', Number(u1one('SELECT sum(lines) FROM usage.import_file')[0]), want.lines);
+	check('bad lines (kept as they were)', Number(u1one('SELECT sum(bad) FROM usage.import_file')[0]),
+		Object.values(want.bad).reduce((a, b) => a + b, 0));
+	check('bad lines the converter saw', badU1, Object.values(want.bad).reduce((a, b) => a + b, 0));
+	const st3 = Object.fromEntries(psql('g2b_bench_logs_u1', 'SELECT status, sum(hits) FROM usage.agg_route GROUP BY 1 ORDER BY 1')
+		.map(([x, n]) => [x, Number(n)]));
+	check('hits by status', st3, Object.fromEntries(Object.entries(want.status).sort()));
+	check('every hit timed', u1one('SELECT sum(rt_n) = sum(hits) FROM usage.agg_route')[0], 't');
+	const [ses3, bots3, depth3, vis3] = u1one('SELECT count(*), count(*) FILTER (WHERE bot), sum(depth), ' +
+		'count(DISTINCT visitor) FILTER (WHERE NOT bot) FROM usage.session');
+	check('sessions (human + bot)', [Number(ses3), Number(bots3)], [want.sessions, want.botSessions]);
+	check('total depth (page views in sessions)', Number(depth3), want.depth);
+	check('distinct human visitors', Number(vis3), want.visitors);
+	psql('postgres', 'DROP DATABASE IF EXISTS g2b_bench_logs_u1 WITH (FORCE)');
+	rmSync(U1_DIR, { recursive: true, force: true });
 	psql('postgres', 'DROP DATABASE IF EXISTS g2b_bench_logs WITH (FORCE)');
 	rmSync(gaJson, { force: true });
 	if (!process.env.BENCH_KEEP_LOG) rmSync(FILE, { force: true });
