@@ -226,7 +226,7 @@ BEGIN
 	 GROUP BY 1, 2, 3, 4, 5;
 	INSERT INTO dw.agg_award
 	SELECT r.month_key, r.region_key, r.agency_kind, r.segment_code,
-	    s.region_key, s.size_class, count(*), sum(k.amount)
+	    k.supplier_region_key, s.size_class, count(*), sum(k.amount)
 	  FROM rep_n r
 	  JOIN dw.fact_contract k ON k.notice_id = r.notice_id
 	  JOIN dw.dim_supplier s ON s.supplier_key = k.supplier_key
@@ -491,12 +491,15 @@ BEGIN
 		    p_agency;
 	ELSIF p_what IN ('supregion', 'size') THEN
 		IF deep THEN
+			-- The contract carries the winner's region at the
+			-- award; only the size needs the supplier row.
 			q := 'SELECT ' || CASE p_what WHEN 'size' THEN
-			    's.size_class' ELSE 's.region_key::text' END ||
-			    ', count(*)::bigint, sum(k.amount) ' || ff ||
+			    's.size_class' ELSE 'k.supplier_region_key::text' END
+			    || ', count(*)::bigint, sum(k.amount) ' || ff ||
 			    'JOIN dw.fact_contract k ON k.notice_id = '
-			    'f.notice_id JOIN dw.dim_supplier s ON '
-			    's.supplier_key = k.supplier_key ' || fw ||
+			    'f.notice_id ' || CASE p_what WHEN 'size' THEN
+			    'JOIN dw.dim_supplier s ON s.supplier_key = '
+			    'k.supplier_key ' ELSE '' END || fw ||
 			    ' AND f.outcome = ''awarded'' GROUP BY 1';
 		ELSE
 			q := 'SELECT ' || CASE p_what WHEN 'size' THEN
