@@ -107,7 +107,8 @@ static const struct g2b_route route_tokens =
 static const struct g2b_route route_certificate =
     { "edoc_certificate", ROLE_ANY, ROUTE_NO_CSRF, NULL, cert_post };
 static const struct g2b_route route_inbound =
-    { "edoc_inbound", ROLE_ANY, ROUTE_NO_CSRF, NULL, in_post };
+    { "edoc_inbound", ROLE_ANY, ROUTE_NO_CSRF | ROUTE_RAW_BODY, NULL,
+      in_post };
 static const struct g2b_route route_box =
     { "edoc_box", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0, box_get,
       NULL };

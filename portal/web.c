@@ -323,7 +323,8 @@ st_dispatch(struct http_request *req)
 				g2b_error(ctx, r);
 				return (HTTP_STATE_COMPLETE);
 			}
-		} else if (req->content_length > G2B_FORM_BODY_MAX) {
+		} else if (req->content_length > ((rt->flags &
+		    ROUTE_RAW_BODY) ? G2B_RAW_BODY_MAX : G2B_FORM_BODY_MAX)) {
 			g2b_error(ctx, 413);
 			return (HTTP_STATE_COMPLETE);
 		} else if (ctype == NULL || strncasecmp(ctype,

@@ -37,9 +37,14 @@
 #define ROUTE_APPROVED_ORG	0x01	/* the user's organisation is approved */
 #define ROUTE_NO_CSRF		0x02	/* machine endpoints with their own auth */
 #define ROUTE_MULTIPART		0x04	/* accepts multipart/form-data uploads */
+#define ROUTE_RAW_BODY		0x08	/* its handler reads a raw body (XML) */
 
-/* Bodies: url-encoded forms up to 1 MB; uploads up to 10 MB a file. */
+/*
+ * Bodies: url-encoded forms up to 1 MB; uploads up to 10 MB a file; raw
+ * bodies (e-documents) up to 4 MB, the handler checking its own limit.
+ */
 #define G2B_FORM_BODY_MAX	(1024 * 1024)
+#define G2B_RAW_BODY_MAX	(4 * 1024 * 1024 + 64 * 1024)
 #define G2B_UPLOAD_BODY_MAX	(10 * 1024 * 1024 + 256 * 1024)
 
 #define STEP_DONE	1

@@ -273,11 +273,15 @@ test('bad documents get precise error documents and create nothing', async () =>
 		'<NoticeOrder>1</NoticeOrder>\n\t<Amendment><Reason>일정 변경</Reason><RebidRequired>false</RebidRequired></Amendment>') });
 	await refused(sign(n.xml), 422, 'notice-not-found', { title: n.title });
 
-	// Oversized: refused before it is read (the portal's form limit is 1 MB).
-	const big = Buffer.alloc(1100 * 1024, 0x20);
+	// Over EDOC_SIZE_MAX (4 MiB): a 413 error document, nothing stored.
+	const big = Buffer.alloc(4 * 1024 * 1024 + 100, 0x20);
 	const r = await post(big);
 	assert.equal(r.status, 413);
+	assert.match(r.text, /too-large/);
 	assert.equal(await boxRows(sha256(big)), '0');
+	// Far over it: refused before the body is read.
+	const huge = Buffer.alloc(5 * 1024 * 1024, 0x20);
+	assert.equal((await post(huge)).status, 413);
 });
 
 test('no token, a bad token or a revoked token: 401 with an error document; wrong role: 403', async () => {
