@@ -1,9 +1,11 @@
 /*
  * g2b-logs: import web access logs (Common/Combined Log Format, from Kore,
- * nginx or Apache) into PostgreSQL schema "usage" and report on them.
+ * nginx or Apache) and the portal's own usage events (u1 lines, portal/
+ * usagefmt.h) into PostgreSQL schema "usage" and report on them.
  *
  *   g2b-logs import [--db CONNINFO] [--batch LINES] [--max-open N]
- *                   [--close-all] [--quiet] FILE...
+ *                   [--format auto|log|u1] [--close-all] [--quiet]
+ *                   [--dir DIR]... [FILE...]
  *   g2b-logs report [--db CONNINFO] [--from DATE] [--to DATE] [--tz ZONE]
  *                   [--top N]
  *   g2b-logs funnel add [--db CONNINFO] NAME STEP...
@@ -30,6 +32,16 @@
  * Memory is bounded: fixed-size counter tables are written out (inside the
  * batch's transaction) when full, sessions beyond --max-open are closed
  * oldest first. One import at a time (an advisory lock).
+ *
+ * u1 events name the logged-in user, organisation and role (a session is
+ * the user's; its user type is the role's), the route name and the
+ * response time (every hit timed); an anonymous session is the portal's
+ * visitor key (keyed again with the salt). Requests of logged-in users are
+ * kept in order (usage.user_event) for staff's per-user timeline. The
+ * portal writes one u1 file per worker and day: a day's files are read
+ * together, line by line in time order, and every file's offset commits
+ * with the batch, so the guarantees above hold for the merge too. --dir
+ * takes every access log (rotated ones oldest first) and u1 file of DIR.
  *
  * Exit status: 0 done, 1 failure, 2 bad command line, 3 another import
  * is running.
