@@ -10,8 +10,9 @@
 // page sequence and a notice-to-bid-form funnel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OUT, ROOT } from '../lib/harness.mjs';
 import { boot, Client, DEMO, loginAs, one } from './helpers.mjs';
@@ -348,4 +349,30 @@ test('u1 usage events: sessions per user with roles, routes, response times and 
 	assert.equal(f[1][4], '0', 'no anonymous bid form');
 	assert.ok(Number(f[1][2]) >= 1);
 	assert.match(logs('report'), /notice-bid/);
+});
+
+test('import --dir: rotated access logs oldest first, other files left out', async () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'g2b-logdir-'));
+	try {
+		const l = (d, p) => `192.0.2.7 - - [${d}/Mar/2020:10:00:00 +0900] "GET ${p} HTTP/1.1" 200 10 "-" "DirTest/1.0"\n`;
+		// logrotate.c's dated names, a numbered series, the live files
+		writeFileSync(path.join(dir, 'access.log.20200302-000000'), l('02', '/b'));
+		writeFileSync(path.join(dir, 'access.log.20200301-000000'), l('01', '/a'));
+		writeFileSync(path.join(dir, 'access.log'), l('03', '/c'));
+		writeFileSync(path.join(dir, 'other.log.2'), l('04', '/d'));
+		writeFileSync(path.join(dir, 'other.log.1'), l('05', '/e'));
+		writeFileSync(path.join(dir, 'other.log'), l('06', '/f'));
+		writeFileSync(path.join(dir, 'notes.txt'), 'not a log\n');
+		writeFileSync(path.join(dir, 'old.log.gz'), 'compressed');
+		const r = spawnSync(G2B_LOGS, ['import', '--dir', dir], { encoding: 'utf8', env: { ...process.env, G2B_DB: srv.dsn } });
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /imported 6 lines \(0 bad\) from 6 file/);
+		assert.match(r.stderr, /notes\.txt: neither an access log nor usage events, skipped/);
+		const order = (await srv.sql(`SELECT path FROM usage.import_file WHERE path LIKE '${dir}/%' ORDER BY id`))
+			.map((x) => path.basename(x[0]));
+		assert.deepEqual(order, ['access.log.20200301-000000', 'access.log.20200302-000000', 'access.log',
+			'other.log.2', 'other.log.1', 'other.log']);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
