@@ -3,7 +3,7 @@
 -- The pages drill along time (year > month > day), category (segment >
 -- family > class), region and agency kind > agency. Top drill levels read
 -- small aggregate tables; a query that filters to one month, one family or
--- class, or one agency reads the facts through their indexes (a month, a
+-- class, or one agency reads dw.rep_notice through its indexes (a month, a
 -- family or an agency is a small slice of the facts).
 --
 --   dw.agg_seg     month x agency region x agency kind x segment: notice
@@ -13,6 +13,9 @@
 --                  ratio (낙찰률): awards
 --   dw.agg_award   month x region x kind x segment x supplier region x
 --                  supplier size: awards and amounts
+--   dw.rep_notice  the notice facts flattened with the category ancestors
+--                  and the agency's kind and organisation, indexed: the
+--                  drill levels below the aggregates read it
 --
 -- Every measure is attributed to the notice's publication date and the
 -- agency's region and kind at publication (fact_notice), awards included,
@@ -92,6 +95,37 @@ CREATE TABLE dw.agg_award (
 CREATE INDEX IF NOT EXISTS fact_contract_notice ON dw.fact_contract
     (notice_id);
 
+-- The notice facts flattened with what the drill filters need (category
+-- ancestors, agency kind and organisation), indexed for the levels below
+-- the aggregates: one month, one segment or family, one agency.
+CREATE TABLE dw.rep_notice (
+	notice_id	bigint PRIMARY KEY,
+	publish_date_key int NOT NULL,
+	month_key	int NOT NULL,
+	opened_date_key	int,
+	region_key	smallint NOT NULL,
+	agency_key	int NOT NULL,
+	agency_kind	text NOT NULL,
+	org_id		bigint NOT NULL,
+	segment_code	char(8) NOT NULL,
+	family_code	char(8),
+	class_code	char(8),
+	outcome		text,
+	bids		int,
+	award_amount	bigint,
+	award_ratio_milli int,
+	days_to_award	numeric(9, 3)
+);
+CREATE INDEX rep_notice_month ON dw.rep_notice (month_key);
+CREATE INDEX rep_notice_day ON dw.rep_notice (publish_date_key);
+CREATE INDEX rep_notice_segment ON dw.rep_notice (segment_code,
+    publish_date_key);
+CREATE INDEX rep_notice_family ON dw.rep_notice (family_code,
+    publish_date_key);
+CREATE INDEX rep_notice_class ON dw.rep_notice (class_code,
+    publish_date_key);
+CREATE INDEX rep_notice_org ON dw.rep_notice (org_id, publish_date_key);
+
 CREATE TABLE dw.reports_state (
 	one		boolean PRIMARY KEY DEFAULT true CHECK (one),
 	refreshed_at	timestamptz,
@@ -156,16 +190,10 @@ BEGIN
 	PERFORM pg_advisory_xact_lock(7242501);
 	IF p_full THEN
 		DELETE FROM dw.reports_dirty;
-		TRUNCATE dw.agg_seg, dw.agg_agency, dw.agg_ratio, dw.agg_award;
-		CREATE TEMP TABLE rep_n ON COMMIT DROP AS
-		SELECT f.notice_id, f.publish_date_key / 100 AS month_key,
-		    f.region_key, a.agency_kind, c.segment_code, f.agency_key,
-		    f.outcome, f.opened_date_key IS NOT NULL AS opened, f.bids,
-		    dw.bids_bucket(f.bids) AS bk, f.award_amount,
-		    f.award_ratio_milli, f.days_to_award
-		  FROM dw.fact_notice f
-		  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
-		  JOIN dw.dim_category c ON c.category_key = f.category_key;
+		SELECT array_agg(DISTINCT publish_date_key / 100) INTO m
+		  FROM dw.fact_notice;
+		TRUNCATE dw.agg_seg, dw.agg_agency, dw.agg_ratio, dw.agg_award,
+		    dw.rep_notice;
 	ELSE
 		WITH d AS (DELETE FROM dw.reports_dirty RETURNING month_key)
 		SELECT array_agg(month_key ORDER BY month_key) INTO m FROM d;
@@ -176,18 +204,25 @@ BEGIN
 		DELETE FROM dw.agg_agency WHERE month_key = ANY (m);
 		DELETE FROM dw.agg_ratio WHERE month_key = ANY (m);
 		DELETE FROM dw.agg_award WHERE month_key = ANY (m);
-		CREATE TEMP TABLE rep_n ON COMMIT DROP AS
-		SELECT f.notice_id, f.publish_date_key / 100 AS month_key,
-		    f.region_key, a.agency_kind, c.segment_code, f.agency_key,
-		    f.outcome, f.opened_date_key IS NOT NULL AS opened, f.bids,
-		    dw.bids_bucket(f.bids) AS bk, f.award_amount,
-		    f.award_ratio_milli, f.days_to_award
-		  FROM unnest(m) u(mk)
-		  JOIN dw.fact_notice f ON f.publish_date_key BETWEEN u.mk * 100
-		   AND u.mk * 100 + 99
-		  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
-		  JOIN dw.dim_category c ON c.category_key = f.category_key;
+		DELETE FROM dw.rep_notice WHERE month_key = ANY (m);
 	END IF;
+	INSERT INTO dw.rep_notice
+	SELECT f.notice_id, f.publish_date_key, f.publish_date_key / 100,
+	    f.opened_date_key, f.region_key, f.agency_key, a.agency_kind,
+	    a.org_id, c.segment_code, c.family_code, c.class_code, f.outcome,
+	    f.bids, f.award_amount, f.award_ratio_milli, f.days_to_award
+	  FROM unnest(coalesce(m, '{}')) u(mk)
+	  JOIN dw.fact_notice f ON f.publish_date_key BETWEEN u.mk * 100
+	   AND u.mk * 100 + 99
+	  JOIN dw.dim_agency a ON a.agency_key = f.agency_key
+	  JOIN dw.dim_category c ON c.category_key = f.category_key;
+	CREATE TEMP TABLE rep_n ON COMMIT DROP AS
+	SELECT r.notice_id, r.month_key, r.region_key, r.agency_kind,
+	    r.segment_code, r.agency_key, r.outcome,
+	    r.opened_date_key IS NOT NULL AS opened, r.bids,
+	    dw.bids_bucket(r.bids) AS bk, r.award_amount, r.award_ratio_milli,
+	    r.days_to_award
+	  FROM dw.rep_notice r WHERE r.month_key = ANY (m);
 	GET DIAGNOSTICS n = ROW_COUNT;
 	INSERT INTO dw.agg_seg
 	SELECT month_key, region_key, agency_kind, segment_code, count(*),
@@ -237,6 +272,7 @@ BEGIN
 		1000)::int, notices = n;
 	-- Statistics only when much changed (a first load, a full rebuild).
 	IF p_full OR n > 100000 THEN
+		ANALYZE dw.rep_notice;
 		ANALYZE dw.agg_seg;
 		ANALYZE dw.agg_agency;
 		ANALYZE dw.agg_ratio;
@@ -313,9 +349,9 @@ BEGIN
 		    'AND ($5::text IS NULL OR x.agency_kind = $5) '
 		    'AND ($6::text IS NULL OR x.segment_code = $6)';
 	ELSE
-		from_ := '(SELECT f.publish_date_key / 100 AS month_key, '
-		    'f.publish_date_key, f.region_key, a.agency_kind, a.org_id, '
-		    'c.segment_code, c.family_code, c.class_code, 1 AS notices, '
+		from_ := '(SELECT f.month_key, '
+		    'f.publish_date_key, f.region_key, f.agency_kind, f.org_id, '
+		    'f.segment_code, f.family_code, f.class_code, 1 AS notices, '
 		    '(f.opened_date_key IS NOT NULL)::int AS opened, '
 		    '(f.outcome = ''awarded'')::int AS awarded, '
 		    '(f.outcome = ''failed'')::int AS failed, '
@@ -329,18 +365,16 @@ BEGIN
 		    'ratio_sum, (f.outcome = ''awarded'' AND f.days_to_award IS '
 		    'NOT NULL)::int AS days_n, CASE WHEN f.outcome = '
 		    '''awarded'' THEN coalesce(f.days_to_award, 0) ELSE 0 END '
-		    'AS days_sum FROM dw.fact_notice f '
-		    'JOIN dw.dim_agency a ON a.agency_key = f.agency_key '
-		    'JOIN dw.dim_category c ON c.category_key = f.category_key '
+		    'AS days_sum FROM dw.rep_notice f '
 		    'WHERE ($1::int IS NULL OR f.publish_date_key BETWEEN '
 		    '$1 * 10000 + coalesce($2, 1) * 100 AND '
 		    '$1 * 10000 + coalesce($2, 12) * 100 + 99) '
 		    'AND ($4::smallint IS NULL OR f.region_key = $4) '
-		    'AND ($5::text IS NULL OR a.agency_kind = $5) '
-		    'AND ($6::text IS NULL OR c.segment_code = $6) '
-		    'AND ($7::text IS NULL OR c.family_code = $7) '
-		    'AND ($8::text IS NULL OR c.class_code = $8) '
-		    'AND ($9::bigint IS NULL OR a.org_id = $9)) x';
+		    'AND ($5::text IS NULL OR f.agency_kind = $5) '
+		    'AND ($6::text IS NULL OR f.segment_code = $6) '
+		    'AND ($7::text IS NULL OR f.family_code = $7) '
+		    'AND ($8::text IS NULL OR f.class_code = $8) '
+		    'AND ($9::bigint IS NULL OR f.org_id = $9)) x';
 	END IF;
 	w := w || ' AND ($1::int IS NULL OR x.month_key BETWEEN $1 * 100 + '
 	    'coalesce($2, 1) AND $1 * 100 + coalesce($2, 12))';
@@ -427,14 +461,12 @@ DECLARE
 	    '$1 * 10000 + coalesce($2, 1) * 100 AND '
 	    '$1 * 10000 + coalesce($2, 12) * 100 + 99) '
 	    'AND ($3::smallint IS NULL OR f.region_key = $3) '
-	    'AND ($4::text IS NULL OR a.agency_kind = $4) '
-	    'AND ($5::text IS NULL OR c.segment_code = $5) '
-	    'AND ($6::text IS NULL OR c.family_code = $6) '
-	    'AND ($7::text IS NULL OR c.class_code = $7) '
-	    'AND ($8::bigint IS NULL OR a.org_id = $8)';
-	ff text := 'FROM dw.fact_notice f JOIN dw.dim_agency a ON '
-	    'a.agency_key = f.agency_key JOIN dw.dim_category c ON '
-	    'c.category_key = f.category_key ';
+	    'AND ($4::text IS NULL OR f.agency_kind = $4) '
+	    'AND ($5::text IS NULL OR f.segment_code = $5) '
+	    'AND ($6::text IS NULL OR f.family_code = $6) '
+	    'AND ($7::text IS NULL OR f.class_code = $7) '
+	    'AND ($8::bigint IS NULL OR f.org_id = $8)';
+	ff text := 'FROM dw.rep_notice f ';
 	aw text := 'WHERE ($1::int IS NULL OR x.month_key BETWEEN $1 * 100 + '
 	    'coalesce($2, 1) AND $1 * 100 + coalesce($2, 12)) '
 	    'AND ($3::smallint IS NULL OR x.region_key = $3) '

@@ -278,7 +278,8 @@ test('a later load refreshes only the changed months, same as a full rebuild', a
 		SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) t FROM dw.agg_seg x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_agency x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_ratio x
-		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award x) s`;
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.rep_notice x) s`;
 	const [[inc]] = await srv.sql(fp);
 	await srv.sql('SELECT dw.reports_refresh(true)');
 	const [[full]] = await srv.sql(fp);
