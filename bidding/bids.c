@@ -34,6 +34,7 @@ int	page_api_csrf(struct http_request *);
 int	page_certificate(struct http_request *);
 int	page_certificate_pem(struct http_request *);
 int	page_receipt_key(struct http_request *);
+int	page_ca_certificate(struct http_request *);
 int	page_bidinfo(struct http_request *);
 int	page_bid(struct http_request *);
 int	page_bid_withdraw(struct http_request *);
@@ -49,6 +50,7 @@ static int	cert_stored(struct g2b_ctx *);
 static int	certpem_get(struct g2b_ctx *);
 static int	certpem_loaded(struct g2b_ctx *);
 static int	rkey_get(struct g2b_ctx *);
+static int	cacert_get(struct g2b_ctx *);
 static int	bidinfo_get(struct g2b_ctx *);
 static int	bidinfo_loaded(struct g2b_ctx *);
 static int	bidform_get(struct g2b_ctx *);
@@ -73,6 +75,8 @@ static const struct g2b_route route_certpem =
     { "certificate_pem", ROLE_SUPPLIER | ROLE_STAFF, 0, certpem_get, NULL };
 static const struct g2b_route route_rkey =
     { "receipt_key", ROLE_ANY, 0, rkey_get, NULL };
+static const struct g2b_route route_cacert =
+    { "ca_certificate", ROLE_ANY, 0, cacert_get, NULL };
 static const struct g2b_route route_bidinfo =
     { "bidinfo", ROLE_ANY, 0, bidinfo_get, NULL };
 static const struct g2b_route route_bid =
@@ -626,6 +630,25 @@ rkey_get(struct g2b_ctx *ctx)
 	    "inline; filename=\"receipt-key.pem\"");
 	return (g2b_send(ctx, 200, "application/x-pem-file",
 	    auth.receipt_pub_pem, strlen(auth.receipt_pub_pem)));
+}
+
+/*
+ * The portal CA's certificate (public): the trust anchor for supplier
+ * certificates and for the portal's signed e-documents.
+ */
+int
+page_ca_certificate(struct http_request *req)
+{
+	return (g2b_run(req, &route_cacert));
+}
+
+static int
+cacert_get(struct g2b_ctx *ctx)
+{
+	http_response_header(ctx->req, "content-disposition",
+	    "inline; filename=\"g2b-ca.pem\"");
+	return (g2b_send(ctx, 200, "application/x-pem-file",
+	    auth.ca_cert_pem, strlen(auth.ca_cert_pem)));
 }
 
 /* ------------------------------------------------------------- bidinfo */

@@ -10,8 +10,9 @@ CFLAGS		+= $(EDOC_CFLAGS)
 UNIT_CFLAGS	+= $(EDOC_CFLAGS)
 PROGRAMS	+= $(BUILD)/g2b-edoc
 
-EDOC_CLI_SRC	:= xsd/cli/g2b-edoc.c portal/edoc.c
+EDOC_CLI_SRC	:= xsd/cli/g2b-edoc.c portal/edoc.c bidding/ca.c bidding/seal.c \
+		   portal/crypto.c portal/strbuf.c
 
-$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h
+$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h bidding/ca.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(EDOC_CLI_SRC) $(EDOC_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(EDOC_CLI_SRC) -lcurl $(EDOC_LIBS) $(LDLIBS)

@@ -60,6 +60,16 @@ function notice(over = {}) {
 	return { xml: x, title };
 }
 
+// Run a command; resolves with its exit code and output (never throws).
+async function run(cmd, args, env = process.env) {
+	try {
+		const { stdout, stderr } = await promisify(execFile)(cmd, args, { env });
+		return { code: 0, stdout, stderr };
+	} catch (e) {
+		return { code: e.code, stdout: e.stdout || '', stderr: e.stderr || '' };
+	}
+}
+
 function sign(xml, key = keyFile, cert = certFile) {
 	const inp = path.join(WORK, `in-${seq}.xml`);
 	const out = path.join(WORK, `out-${seq}.xml`);
@@ -226,6 +236,45 @@ async function refused(body, status, first, { title, stored = true, ...opts } = 
 	assert.equal(await boxRows(sha256(Buffer.from(body))), stored ? '1' : '0');
 	return p;
 }
+
+test('the command-line client sends a signed document and trusts only an answer the portal CA signed', async () => {
+	// The CA certificate is public.
+	const ca = await raw(srv, 'GET', '/ca.pem');
+	assert.equal(ca.status, 200);
+	assert.equal(ca.text, readFileSync(caFile, 'utf8'));
+	const n = notice();
+	const doc = path.join(WORK, `cli-${seq}.xml`);
+	writeFileSync(doc, sign(n.xml));
+	const answer = path.join(WORK, `cli-${seq}-answer.xml`);
+	const env = { ...process.env, G2B_TOKEN: token };
+	const edoc = (args, e = env) => run(EDOC, ['--xsd', path.join(ROOT, 'xsd'), ...args], e);
+	let r = await edoc(['send', '--server', srv.base, '--ca', caFile, doc, answer]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stderr, /HTTP 200 Accepted/);
+	assert.match(readFileSync(answer, 'utf8'), /<ResponseCode>Accepted<\/ResponseCode>/);
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice_version WHERE title = ${q(n.title)}`), '1');
+	// A tampered document: the portal's signed Rejected answer, exit 1.
+	const bad = readFileSync(doc, 'utf8').replace(n.title, `${n.title} 변조`);
+	writeFileSync(doc, bad);
+	r = await edoc(['send', '--server', srv.base, '--ca', caFile, doc, answer]);
+	assert.equal(r.code, 1, r.stderr);
+	assert.match(r.stderr, /HTTP 422 Rejected/);
+	// Another CA: the answer is not trusted (exit 3), whatever it says.
+	const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const otherKey = path.join(WORK, 'other-ca.key');
+	const otherCa = path.join(WORK, 'other-ca.pem');
+	writeFileSync(otherKey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+	execFileSync('openssl', ['req', '-x509', '-key', otherKey, '-subj', '/CN=Other CA', '-days', '2', '-out', otherCa]);
+	writeFileSync(doc, sign(notice().xml));
+	r = await edoc(['send', '--server', srv.base, '--ca', otherCa, doc, answer]);
+	assert.equal(r.code, 3, r.stderr);
+	assert.match(r.stderr, /not signed by a certificate of the portal CA/);
+	// No token: refused before anything is sent.
+	const noTok = { ...process.env };
+	delete noTok.G2B_TOKEN;
+	r = await edoc(['send', '--server', srv.base, '--ca', caFile, doc, answer], noTok);
+	assert.equal(r.code, 2);
+});
 
 test('bad documents get precise error documents and create nothing', async () => {
 	// Changed after signing.
@@ -597,4 +646,18 @@ test('outbound ContractAwardNotice: public once awarded', async () => {
 	assert.equal((await raw(srv, 'GET', `/api/edoc/awards/${publishedId}`)).status, 401);
 	const none = await one(srv, 'SELECT id FROM bidding.notice WHERE id NOT IN (SELECT notice_id FROM bidding.contract) LIMIT 1');
 	assert.equal((await raw(srv, 'GET', `/api/edoc/awards/${none}`, { headers: { authorization: `Bearer ${token}` } })).status, 404);
+});
+
+test('the command-line client fetches an outbound document and checks it against the portal CA', async () => {
+	assert.ok(publishedId, 'a published notice from the outbound test');
+	const out = path.join(WORK, 'fetched.xml');
+	const env = { ...process.env, G2B_TOKEN: token };
+	let r = await run(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'fetch', '--server', srv.base, '--ca', caFile,
+		`/api/edoc/notices/${publishedId}`, out], env);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /CallForTenders, signed by the portal/);
+	assert.match(readFileSync(out, 'utf8'), /<CallForTenders xmlns="urn:g2b:edoc:1">/);
+	r = await run(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'fetch', '--server', srv.base, '--ca', caFile,
+		'/api/edoc/notices/999999999', out], env);
+	assert.equal(r.code, 1);
 });

@@ -18,8 +18,20 @@
  *	Print the acknowledgement or error document the portal would answer
  *	FILE with (unsigned; without --cert the signature is not checked).
  *
+ *   g2b-edoc [--xsd DIR] send --server URL --ca CA.pem FILE [ANSWER]
+ *	Post FILE (already signed: see sign) to the portal's inbound
+ *	endpoint with the organisation's API token (from $G2B_TOKEN or
+ *	--token-file F, never the command line), check that the answer is
+ *	valid and signed by a certificate of the portal CA in CA.pem (GET
+ *	URL/ca.pem once and keep it), write it to ANSWER (default stdout)
+ *	and print its code. Exit 0 if Accepted, 1 if Rejected.
+ *   g2b-edoc [--xsd DIR] fetch --server URL --ca CA.pem PATH OUT
+ *	GET URL/PATH (e.g. /api/edoc/notices/42; with the token if one is
+ *	given), check the document the same way, write it to OUT.
+ *
  * DIR defaults to $G2B_XSD_DIR, else "xsd". Exit status 2 on usage or
- * set-up errors.
+ * set-up errors, 3 when the portal cannot be reached or its answer
+ * cannot be trusted.
  */
 #include <sys/stat.h>
 
@@ -31,6 +43,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "ca.h"
 #include "edoc.h"
 
 static void	usage(void) __attribute__((noreturn));
@@ -41,6 +58,8 @@ static int	cmd_validate(int, char **);
 static int	cmd_sign(int, char **);
 static int	cmd_verify(int, char **);
 static int	cmd_respond(int, char **);
+static int	cmd_send(int, char **);
+static int	cmd_fetch(int, char **);
 
 static struct edoc_result	result;
 
@@ -52,7 +71,11 @@ usage(void)
 	    "       g2b-edoc [--xsd DIR] sign --key KEY.pem --cert CERT.pem "
 	    "IN OUT\n"
 	    "       g2b-edoc [--xsd DIR] verify --cert CERT.pem FILE\n"
-	    "       g2b-edoc [--xsd DIR] respond [--cert CERT.pem] FILE\n");
+	    "       g2b-edoc [--xsd DIR] respond [--cert CERT.pem] FILE\n"
+	    "       g2b-edoc [--xsd DIR] send --server URL --ca CA.pem "
+	    "[--token-file F] FILE [ANSWER]\n"
+	    "       g2b-edoc [--xsd DIR] fetch --server URL --ca CA.pem "
+	    "[--token-file F] PATH OUT\n");
 	exit(2);
 }
 
@@ -311,6 +334,290 @@ out:
 	return (rc);
 }
 
+/* ------------------------------------------------------ send, fetch */
+
+struct net {
+	const char	*server;
+	const char	*ca_file;
+	char		*token;		/* wiped and freed */
+	char		*ca_pem;
+};
+
+struct body {
+	char	*data;
+	size_t	 len;
+};
+
+static size_t
+collect(void *p, size_t sz, size_t n, void *arg)
+{
+	struct body	*b = arg;
+	size_t		 add = sz * n;
+	char		*nb;
+
+	if (b->len + add > EDOC_SIZE_MAX + 1)
+		return (0);
+	if ((nb = realloc(b->data, b->len + add + 1)) == NULL)
+		return (0);
+	b->data = nb;
+	memcpy(b->data + b->len, p, add);
+	b->len += add;
+	b->data[b->len] = '\0';
+	return (add);
+}
+
+/* --server, --ca, --token-file; the rest stays in argv. */
+static int
+net_options(int *argc, char ***argv, struct net *nt)
+{
+	const char	*tokfile = NULL, *env;
+	size_t		 len;
+
+	memset(nt, 0, sizeof(*nt));
+	while (*argc >= 2 && strncmp((*argv)[0], "--", 2) == 0) {
+		if (strcmp((*argv)[0], "--server") == 0)
+			nt->server = (*argv)[1];
+		else if (strcmp((*argv)[0], "--ca") == 0)
+			nt->ca_file = (*argv)[1];
+		else if (strcmp((*argv)[0], "--token-file") == 0)
+			tokfile = (*argv)[1];
+		else
+			usage();
+		*argc -= 2;
+		*argv += 2;
+	}
+	if (nt->server == NULL || nt->ca_file == NULL)
+		usage();
+	if (read_file(nt->ca_file, &nt->ca_pem, &len) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", nt->ca_file,
+		    strerror(errno));
+		return (-1);
+	}
+	if (tokfile != NULL) {
+		if (read_file(tokfile, &nt->token, &len) == -1) {
+			fprintf(stderr, "g2b-edoc: %s: %s\n", tokfile,
+			    strerror(errno));
+			return (-1);
+		}
+		nt->token[strcspn(nt->token, "\r\n")] = '\0';
+	} else if ((env = getenv("G2B_TOKEN")) != NULL && *env != '\0') {
+		if ((nt->token = strdup(env)) == NULL)
+			return (-1);
+	}
+	return (0);
+}
+
+static void
+net_free(struct net *nt)
+{
+	if (nt->token != NULL) {
+		explicit_bzero(nt->token, strlen(nt->token));
+		free(nt->token);
+	}
+	free(nt->ca_pem);
+}
+
+/*
+ * The certificate in the document's KeyInfo, as PEM, if the portal CA
+ * issued it and it is valid now (ca_verify); NULL otherwise.
+ */
+static char *
+signer_cert(const char *buf, size_t len, const char *ca_pem)
+{
+	xmlDocPtr		 doc;
+	xmlXPathContextPtr	 xp = NULL;
+	xmlXPathObjectPtr	 r = NULL;
+	xmlChar			*b64 = NULL;
+	char			*pem = NULL, serial[CA_SERIAL_HEX_MAX + 1];
+	size_t			 i, o, n;
+
+	doc = xmlReadMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return (NULL);
+	if ((xp = xmlXPathNewContext(doc)) == NULL ||
+	    xmlXPathRegisterNs(xp, BAD_CAST "ds", BAD_CAST EDOC_DSIG_NS) ||
+	    (r = xmlXPathEvalExpression(BAD_CAST "/*/ds:Signature/ds:KeyInfo"
+	    "/ds:X509Data/ds:X509Certificate", xp)) == NULL ||
+	    r->nodesetval == NULL || r->nodesetval->nodeNr != 1 ||
+	    (b64 = xmlNodeGetContent(r->nodesetval->nodeTab[0])) == NULL)
+		goto out;
+	n = strlen((char *)b64);
+	if ((pem = malloc(n + n / 64 + 80)) == NULL)
+		goto out;
+	o = (size_t)sprintf(pem, "-----BEGIN CERTIFICATE-----\n");
+	for (i = 0; i < n; i++) {
+		if (b64[i] == ' ' || b64[i] == '\t' || b64[i] == '\r' ||
+		    b64[i] == '\n')
+			continue;
+		pem[o++] = (char)b64[i];
+		if ((o - 28) % 65 == 64)
+			pem[o++] = '\n';
+	}
+	if (pem[o - 1] != '\n')
+		pem[o++] = '\n';
+	o += (size_t)sprintf(pem + o, "-----END CERTIFICATE-----\n");
+	if (ca_verify(ca_pem, pem, time(NULL), NULL, 0, serial) == -1) {
+		free(pem);
+		pem = NULL;
+	}
+out:
+	xmlFree(b64);
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(xp);
+	xmlFreeDoc(doc);
+	return (pem);
+}
+
+/* GET or POST; the body and HTTP status; -1 if the portal is unreachable. */
+static int
+http(const struct net *nt, const char *path, const char *post, size_t plen,
+    struct body *out, long *status)
+{
+	CURL			*c;
+	struct curl_slist	*h = NULL;
+	char			 url[2048], auth[512];
+	CURLcode		 rc;
+
+	snprintf(url, sizeof(url), "%s%s", nt->server, path);
+	if ((c = curl_easy_init()) == NULL)
+		return (-1);
+	if (nt->token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    nt->token);
+		h = curl_slist_append(h, auth);
+		explicit_bzero(auth, sizeof(auth));
+	}
+	if (post != NULL) {
+		h = curl_slist_append(h, "Content-Type: application/xml");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)plen);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", url,
+		    curl_easy_strerror(rc));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The portal's document in b: valid, and signed by a certificate the
+ * portal CA issued. 0, or -1 with the problems printed.
+ */
+static int
+trusted(const struct net *nt, const char *what, const struct body *b)
+{
+	char	*cert;
+	int	 rc;
+
+	if (b->data == NULL || b->len == 0) {
+		fprintf(stderr, "g2b-edoc: %s: empty answer\n", what);
+		return (-1);
+	}
+	if ((cert = signer_cert(b->data, b->len, nt->ca_pem)) == NULL) {
+		fprintf(stderr, "g2b-edoc: %s: not signed by a certificate of "
+		    "the portal CA in %s\n", what, nt->ca_file);
+		return (-1);
+	}
+	rc = edoc_inbound(b->data, b->len, EDOC_ANY, cert, &result, NULL);
+	free(cert);
+	if (rc == -1) {
+		print_result(what, &result);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+cmd_send(int argc, char **argv)
+{
+	struct net	 nt;
+	struct body	 ans = { NULL, 0 };
+	char		*in = NULL, *codep, code[32];
+	size_t		 len;
+	long		 status = 0;
+	int		 rc = 3;
+
+	if (net_options(&argc, &argv, &nt) == -1)
+		return (2);
+	if (argc != 1 && argc != 2)
+		usage();
+	if (nt.token == NULL) {
+		fprintf(stderr, "g2b-edoc: send needs the API token in "
+		    "$G2B_TOKEN or --token-file\n");
+		net_free(&nt);
+		return (2);
+	}
+	if (read_file(argv[0], &in, &len) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", argv[0], strerror(errno));
+		net_free(&nt);
+		return (2);
+	}
+	if (http(&nt, "/api/edoc", in, len, &ans, &status) == -1 ||
+	    trusted(&nt, "answer", &ans) == -1)
+		goto out;
+	if (argc == 2 ? write_file(argv[1], ans.data, ans.len) == -1 :
+	    fwrite(ans.data, 1, ans.len, stdout) != ans.len) {
+		fprintf(stderr, "g2b-edoc: cannot write the answer\n");
+		goto out;
+	}
+	code[0] = '\0';
+	if ((codep = strstr(ans.data, "<ResponseCode>")) != NULL)
+		sscanf(codep + 14, "%31[A-Za-z]", code);
+	fprintf(stderr, "%s: HTTP %ld %s\n", argv[0], status, code);
+	rc = (status == 200 && strcmp(code, "Accepted") == 0) ? 0 : 1;
+out:
+	free(in);
+	free(ans.data);
+	net_free(&nt);
+	return (rc);
+}
+
+static int
+cmd_fetch(int argc, char **argv)
+{
+	struct net	 nt;
+	struct body	 doc = { NULL, 0 };
+	long		 status = 0;
+	int		 rc = 3;
+
+	if (net_options(&argc, &argv, &nt) == -1)
+		return (2);
+	if (argc != 2 || argv[0][0] != '/')
+		usage();
+	if (http(&nt, argv[0], NULL, 0, &doc, &status) == -1)
+		goto out;
+	if (status != 200) {
+		fprintf(stderr, "g2b-edoc: %s: HTTP %ld\n", argv[0], status);
+		rc = 1;
+		goto out;
+	}
+	if (trusted(&nt, argv[0], &doc) == -1)
+		goto out;
+	if (write_file(argv[1], doc.data, doc.len) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", argv[1], strerror(errno));
+		goto out;
+	}
+	printf("%s: %s, signed by the portal\n", argv[1],
+	    edoc_type_root(result.type));
+	rc = 0;
+out:
+	free(doc.data);
+	net_free(&nt);
+	return (rc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -339,6 +646,10 @@ main(int argc, char **argv)
 		rc = cmd_verify(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "respond") == 0)
 		rc = cmd_respond(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "send") == 0)
+		rc = cmd_send(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "fetch") == 0)
+		rc = cmd_fetch(argc - 1, argv + 1);
 	else
 		usage();
 	edoc_cleanup();
