@@ -735,15 +735,20 @@ static int
 user_get(struct g2b_ctx *ctx)
 {
 	char		 id[32];
-	const char	*vals[1];
+	const char	*vals[3];
 
 	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	vals[0] = g2b_keep(ctx, 0, id);
-	/* The user's last 30 sessions and the requests of each. */
+	vals[1] = ctx->user.id;
+	vals[2] = ctx->ip[0] != '\0' ? ctx->ip : NULL;
+	/* The user's last 30 sessions and the requests of each; looking at
+	 * a person's activity is written to the audit trail. */
 	return (g2b_query(ctx, user_loaded,
 	    "WITH u AS (SELECT id, login, name FROM portal.users WHERE id = "
-	    "$1::bigint), s AS (SELECT * FROM (SELECT 's' || id AS id, "
+	    "$1::bigint), a AS (INSERT INTO portal.audit (actor, event, ip, "
+	    "detail) SELECT $2::bigint, 'usage.user_view', $3::inet, "
+	    "jsonb_build_object('user_id', u.id) FROM u), s AS (SELECT * FROM (SELECT 's' || id AS id, "
 	    "user_id, started, ended, depth, hits, role, utype, false AS open "
 	    "FROM usage.session WHERE user_id = $1::bigint UNION ALL SELECT "
 	    "'o' || key, user_id, started, last, depth, hits, role, utype, true "
@@ -757,7 +762,7 @@ user_get(struct g2b_ctx *ctx)
 	    "round(e.dur_us / 1000.0, 1), s.open "
 	    "FROM u LEFT JOIN s ON true LEFT JOIN usage.user_event e ON "
 	    "e.user_id = s.user_id AND e.ts >= s.started AND e.ts < s.ended + "
-	    "interval '1 second' ORDER BY s.started DESC, e.ts", 1, vals));
+	    "interval '1 second' ORDER BY s.started DESC, e.ts", 3, vals));
 }
 
 static int

@@ -255,6 +255,9 @@ async function staffPages(supplier) {
 	assert.match(tl.text, /\(진행 중\) · supplier/);
 	const cells = [...tl.text.matchAll(/<td>GET<\/td><td>([a-z_]+)<\/td><td class="wrap">([^<]+)<\/td>/g)].map((m) => m[1]);
 	assert.match(cells.join(' '), /notices notice bid notice/, cells.join(' '));
+	const audit = await srv.sql("SELECT a.detail->>'user_id', u.login FROM portal.audit a JOIN portal.users u ON u.id = a.actor " +
+		"WHERE a.event = 'usage.user_view'");
+	assert.deepEqual(audit, [[uid, 'admin']], 'the view is in the audit trail');
 	assert.equal((await admin.get('/usage/users/999999999')).status, 404);
 	assert.equal((await supplier.get(`/usage/users/${uid}`)).status, 403);
 }
