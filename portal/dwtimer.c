@@ -4,7 +4,8 @@
  * (default 60; 0 turns it off) on a Kore task thread with its own libpq
  * connection, so no request ever waits for it: dw.etl_begin, then
  * dw.etl_run one batch per transaction until nothing is left, then
- * dw.etl_end with the error if a batch failed. The run is recorded in
+ * dw.etl_end with the error if a batch failed, then the daily usage
+ * facts (dw.etl_usage). The run is recorded in
  * dw.etl_log like the command-line driver's (build/g2b-etl); both take the
  * same advisory lock, so they never load at the same time.
  */
@@ -144,5 +145,12 @@ etl_entry(struct kore_task *t)
 	vals[1] = failed ? last_error : NULL;
 	if ((r = run("SELECT dw.etl_end($1::bigint, $2)", 2, vals)) != NULL)
 		PQclear(r);
+	/* Portal use (the usage schema that build/g2b-logs fills). */
+	if (!failed) {
+		if ((r = run("SELECT dw.etl_usage()", 0, NULL)) == NULL)
+			failed = 1;
+		else
+			PQclear(r);
+	}
 	return (failed ? KORE_RESULT_ERROR : KORE_RESULT_OK);
 }

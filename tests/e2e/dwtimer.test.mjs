@@ -5,7 +5,10 @@
 // command; G2B_DW_ETL_SECONDS=0 turns it off.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { boot, one } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from '../lib/harness.mjs';
+import { boot, one, loginAs, DEMO } from './helpers.mjs';
 
 const servers = [];
 after(async () => { for (const s of servers) await s.shutdown(); });
@@ -42,6 +45,31 @@ test('the server loads the warehouse on its timer, and again after a change', as
 	// Pages are served while it runs.
 	const r = await fetch(`${srv.base}/notices`);
 	assert.equal(r.status, 200);
+});
+
+test('portal use reaches the warehouse: daily request and session facts equal the usage data, and a rerun writes nothing', async () => {
+	const srv = await boot({ env: { G2B_DW_ETL_SECONDS: '1' } });
+	servers.push(srv);
+	const sup = await loginAs(srv, ...DEMO.supplier);
+	for (const p of ['/notices', '/bids', '/certificate', '/no/such/page']) await sup.get(p);
+	for (let i = 0; i < 5; i++) await fetch(`${srv.base}/notices`).then((r) => r.arrayBuffer());
+	await sleep(1500); // the workers flush their usage files every second
+	execFileSync(path.join(ROOT, 'build/g2b-logs'), ['import', '--quiet', '--close-all', '--db', srv.dsn,
+		'--dir', srv.usageDir], { stdio: 'pipe' });
+	const src = await one(srv, 'SELECT sum(hits) FROM usage.agg_route');
+	assert.ok(Number(src) >= 10, `requests imported: ${src}`);
+	await until(async () => (await one(srv, 'SELECT sum(hits) FROM dw.fact_usage_day')) === src, 20000,
+		'the request facts');
+	const sessions = await one(srv, 'SELECT count(*) FROM usage.session');
+	await until(async () => (await one(srv, 'SELECT sum(sessions) FROM dw.fact_session_day')) === sessions, 20000,
+		'the session facts');
+	// By route and status, as in the source.
+	assert.equal(await one(srv, "SELECT sum(hits) FROM dw.fact_usage_day WHERE status = 404"),
+		await one(srv, 'SELECT sum(hits) FROM usage.agg_route WHERE status = 404'));
+	assert.deepEqual(await srv.sql('SELECT utype, sum(sessions)::text FROM dw.fact_session_day GROUP BY 1 ORDER BY 1'),
+		await srv.sql('SELECT utype, count(*)::text FROM usage.session GROUP BY 1 ORDER BY 1'), 'sessions by user type');
+	// Nothing new: nothing written.
+	assert.equal(await one(srv, 'SELECT dw.etl_usage()'), '0');
 });
 
 test('G2B_DW_ETL_SECONDS=0 turns the timer off', async () => {
