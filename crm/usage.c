@@ -499,6 +499,11 @@ us_hit(struct us_tracker *t, const struct us_hit *h)
 		copy_cut(s->ip, sizeof(s->ip), h->ip, h->ip_n);
 		copy_cut(s->entry, sizeof(s->entry), h->route, rn);
 		strcpy(s->region, "unknown");
+		if (h->user_id > 0) {
+			/* known to on_open (the organisation's region) */
+			s->user_id = h->user_id;
+			s->org_id = h->org_id;
+		}
 		if (t->on_open != NULL)
 			t->on_open(t->arg, s);
 	} else if (h->ts >= s->last) {

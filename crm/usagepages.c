@@ -14,6 +14,7 @@
 
 #include "svgchart.h"
 #include "usage.h"
+#include "validate.h"
 #include "web.h"
 
 int	page_usage(struct http_request *);
@@ -480,20 +481,34 @@ static const char *const utypes[] = { "visitor", "member", "supplier",
 static int
 funnels_get(struct g2b_ctx *ctx)
 {
-	const char	*from, *to, *vals[2];
+	const char	*from, *to, *region, *vals[3];
 
 	from = g2b_get(ctx, "from");
 	to = g2b_get(ctx, "to");
+	region = g2b_get(ctx, "region");
 	if ((from != NULL && *from != '\0' && !valid_date(from)) ||
 	    (to != NULL && *to != '\0' && !valid_date(to))) {
 		tmpl_set(ctx->vars, "error", g2b_msg(ctx, "usage.err.period"));
 		from = to = NULL;
 	}
+	if (region != NULL && *region != '\0' && !valid_region(region)) {
+		/* not one of the 17 regions: said so, all regions shown */
+		tmpl_set(ctx->vars, "error", g2b_msg(ctx, "usage.err.region"));
+		ctx->invalid = 1;
+		region = NULL;
+	}
 	vals[0] = from != NULL && *from != '\0' ? from : NULL;
 	vals[1] = to != NULL && *to != '\0' ? to : NULL;
+	vals[2] = region != NULL && *region != '\0' ? region : NULL;
+	g2b_options(ctx, "regions", "region", region_codes, vals[2]);
+	if (vals[2] != NULL) {
+		tmpl_set(ctx->vars, "region", vals[2]);
+		g2b_label(ctx, ctx->vars, "region_name", "region", vals[2]);
+	}
 	g2b_flash(ctx);
 	/* Per funnel and step: sessions reaching it, by user type (bots
-	 * left out) and in all (the grouping set without the type). */
+	 * left out), by region and in all (column 10 tells which: 1 user
+	 * type, 2 region, 3 all), in one region if asked. */
 	return (g2b_query(ctx, funnels_loaded,
 	    "WITH p AS (SELECT coalesce($1::date, (now() AT TIME ZONE "
 	    "'Asia/Seoul')::date - 29) AS d1, coalesce($2::date, (now() AT "
@@ -501,18 +516,20 @@ funnels_get(struct g2b_ctx *ctx)
 	    "w AS (SELECT d1, d2, d1::timestamp AT TIME ZONE 'Asia/Seoul' AS f, "
 	    "(d2 + 1)::timestamp AT TIME ZONE 'Asia/Seoul' AS t FROM p), "
 	    "x AS (SELECT r.* FROM usage.funnel_result r, w WHERE r.hour >= w.f "
-	    "AND r.hour < w.t AND r.utype <> 'bot') "
-	    "SELECT f.id, f.name, i, f.steps[i], CASE WHEN grouping(x.utype) = 1 "
-	    "THEN '' ELSE coalesce(x.utype, '') END, "
+	    "AND r.hour < w.t AND r.utype <> 'bot' AND ($3::text IS NULL OR "
+	    "r.region = $3::text)) "
+	    "SELECT f.id, f.name, i, f.steps[i], coalesce(x.utype, ''), "
 	    "coalesce(sum(x.reached[i]), 0)::bigint, "
 	    "coalesce(sum(x.sessions), 0)::bigint, f.active, "
 	    "(SELECT to_char(d1, 'YYYY-MM-DD') || ' ' || to_char(d2, "
-	    "'YYYY-MM-DD') FROM w) "
+	    "'YYYY-MM-DD') FROM w), coalesce(x.region, ''), "
+	    "grouping(x.utype, x.region) "
 	    "FROM usage.funnel f CROSS JOIN generate_subscripts(f.steps, 1) i "
 	    "LEFT JOIN x ON x.funnel_id = f.id "
 	    "GROUP BY GROUPING SETS ((f.id, f.name, i, f.steps[i], f.active, "
-	    "x.utype), (f.id, f.name, i, f.steps[i], f.active)) "
-	    "ORDER BY f.id, i, 5", 2, vals));
+	    "x.utype), (f.id, f.name, i, f.steps[i], f.active, x.region), "
+	    "(f.id, f.name, i, f.steps[i], f.active)) "
+	    "ORDER BY f.id, i, 11 DESC, 5, 10", 3, vals));
 }
 
 /* "12 (34.5%)" of n against base. */
@@ -526,18 +543,84 @@ pct(char *out, size_t size, long long n, long long base)
 		snprintf(out, size, "%lld", n);
 }
 
+#define FUNNEL_REGIONS	40	/* the 17 시·도, unknown, region_net names */
+
+/* A funnel's sessions and steps reached in one region. */
+struct funnel_region {
+	const char	*code;
+	long long	 sessions;
+	long long	 reached[US_MAX_STEPS];
+};
+
+/* A funnel's chart and its split by region, once all its steps are read. */
+static void
+funnel_done(struct g2b_ctx *ctx, struct tmpl_vars *fr, const char **labels,
+    const double *values, int nsteps, const struct funnel_region *reg,
+    int nreg)
+{
+	struct tmpl_vars	*row, *cell;
+	struct strbuf		 b;
+	struct svg_chart	 c;
+	char			 title[160], num[64];
+	int			 i, k;
+
+	if (fr == NULL || nsteps == 0)
+		return;
+	memset(&c, 0, sizeof(c));
+	snprintf(title, sizeof(title), "%s: %s", g2b_msg(ctx, "usage.f.chart"),
+	    tmpl_get(fr, "name"));
+	c.title = title;
+	c.xhead = g2b_msg(ctx, "usage.f.step");
+	c.yhead = g2b_msg(ctx, "usage.f.reached");
+	c.labels = labels;
+	c.values = values;
+	c.n = (size_t)nsteps;
+	strbuf_init(&b);
+	svg_hbar(&b, &c);
+	strbuf_append(&b, "", 1);
+	tmpl_set(fr, "chart", b.data);
+	strbuf_cleanup(&b);
+	for (i = 0; i < nreg; i++) {
+		if (reg[i].sessions == 0)
+			continue;
+		row = tmpl_row(fr, "region_rows");
+		tmpl_set(row, "code", reg[i].code);
+		if (valid_region(reg[i].code))
+			g2b_label(ctx, row, "name", "region", reg[i].code);
+		else if (strcmp(reg[i].code, "unknown") == 0)
+			tmpl_set(row, "name", g2b_msg(ctx,
+			    "usage.f.region_unknown"));
+		else
+			tmpl_set(row, "name", reg[i].code);
+		tmpl_setf(row, "sessions", "%lld", reg[i].sessions);
+		/* reached (of the sessions), then dropped from the step
+		 * before */
+		for (k = 0; k < nsteps; k++) {
+			cell = tmpl_row(row, "by");
+			pct(num, sizeof(num), reg[i].reached[k],
+			    reg[i].sessions);
+			tmpl_set(cell, "v", num);
+			if (k > 0) {
+				/* a section, as "0" would hide it */
+				tmpl_set(cell, "later", "1");
+				tmpl_setf(cell, "dropped", "%lld",
+				    reg[i].reached[k - 1] - reg[i].reached[k]);
+			}
+		}
+	}
+}
+
 static int
 funnels_loaded(struct g2b_ctx *ctx)
 {
 	struct tmpl_vars	*fr = NULL, *sr = NULL, *cell;
-	struct strbuf		 b;
-	struct svg_chart	 c;
+	struct funnel_region	 reg[FUNNEL_REGIONS];
 	const char		*labels[US_MAX_STEPS];
 	double			 values[US_MAX_STEPS];
-	long long		 first = 0, prev = 0, all, by[8], base[8];
-	char			 num[64], title[160];
+	long long		 prev = 0, all, by[8], base[8];
+	char			 num[64];
 	const char		*cur = NULL, *p;
-	int			 i, n, j, k, nsteps = 0, step;
+	int			 i, n, j, k, nsteps = 0, nreg = 0, step, kind;
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
@@ -557,25 +640,10 @@ funnels_loaded(struct g2b_ctx *ctx)
 	}
 	memset(base, 0, sizeof(base));
 	for (i = 0; i < n; ) {
-		/* one step: the total row first (utype ''), then by type */
+		/* one step: the total row first, then by region and type */
 		if (cur == NULL || strcmp(cur, g2b_val(ctx, i, 0)) != 0) {
-			if (fr != NULL && nsteps > 0) {
-				memset(&c, 0, sizeof(c));
-				snprintf(title, sizeof(title), "%s: %s",
-				    g2b_msg(ctx, "usage.f.chart"),
-				    tmpl_get(fr, "name"));
-				c.title = title;
-				c.xhead = g2b_msg(ctx, "usage.f.step");
-				c.yhead = g2b_msg(ctx, "usage.f.reached");
-				c.labels = labels;
-				c.values = values;
-				c.n = (size_t)nsteps;
-				strbuf_init(&b);
-				svg_hbar(&b, &c);
-				strbuf_append(&b, "", 1);
-				tmpl_set(fr, "chart", b.data);
-				strbuf_cleanup(&b);
-			}
+			funnel_done(ctx, fr, labels, values, nsteps, reg,
+			    nreg);
 			cur = g2b_val(ctx, i, 0);
 			fr = tmpl_row(ctx->vars, "funnels");
 			tmpl_set(fr, "id", cur);
@@ -583,6 +651,7 @@ funnels_loaded(struct g2b_ctx *ctx)
 			if (g2b_val(ctx, i, 7)[0] != 't')
 				tmpl_set(fr, "inactive", "1");
 			nsteps = 0;
+			nreg = 0;
 			memset(base, 0, sizeof(base));
 		}
 		step = atoi(g2b_val(ctx, i, 2));
@@ -593,14 +662,37 @@ funnels_loaded(struct g2b_ctx *ctx)
 		tmpl_set(sr, "step", g2b_val(ctx, i, 3));
 		for (; i < n && strcmp(g2b_val(ctx, i, 0), cur) == 0 &&
 		    atoi(g2b_val(ctx, i, 2)) == step; i++) {
-			p = g2b_val(ctx, i, 4);
-			if (*p == '\0') {
+			kind = atoi(g2b_val(ctx, i, 10));
+			if (kind == 3) {
 				all = strtoll(g2b_val(ctx, i, 5), NULL, 10);
 				if (step == 1)
 					base[7] = strtoll(g2b_val(ctx, i, 6),
 					    NULL, 10);
 				continue;
 			}
+			if (kind == 2) {
+				p = g2b_val(ctx, i, 9);
+				if (*p == '\0' || step < 1 ||
+				    step > US_MAX_STEPS)
+					continue;
+				for (k = 0; k < nreg; k++)
+					if (strcmp(reg[k].code, p) == 0)
+						break;
+				if (k == nreg) {
+					if (nreg == FUNNEL_REGIONS)
+						continue;
+					memset(&reg[k], 0, sizeof(reg[k]));
+					reg[k].code = p;
+					nreg++;
+				}
+				if (step == 1)
+					reg[k].sessions = strtoll(g2b_val(ctx,
+					    i, 6), NULL, 10);
+				reg[k].reached[step - 1] = strtoll(g2b_val(ctx,
+				    i, 5), NULL, 10);
+				continue;
+			}
+			p = g2b_val(ctx, i, 4);
 			for (k = 0; utypes[k] != NULL; k++)
 				if (strcmp(utypes[k], p) == 0) {
 					by[k] = strtoll(g2b_val(ctx, i, 5),
@@ -610,8 +702,6 @@ funnels_loaded(struct g2b_ctx *ctx)
 						    i, 6), NULL, 10);
 				}
 		}
-		if (step == 1)
-			first = all;
 		/* conversion against the sessions counted, then the step
 		 * before; drop-off from the step before */
 		pct(num, sizeof(num), all, base[7]);
@@ -637,23 +727,7 @@ funnels_loaded(struct g2b_ctx *ctx)
 		}
 		prev = all;
 	}
-	(void)first;
-	if (fr != NULL && nsteps > 0) {
-		memset(&c, 0, sizeof(c));
-		snprintf(title, sizeof(title), "%s: %s",
-		    g2b_msg(ctx, "usage.f.chart"), tmpl_get(fr, "name"));
-		c.title = title;
-		c.xhead = g2b_msg(ctx, "usage.f.step");
-		c.yhead = g2b_msg(ctx, "usage.f.reached");
-		c.labels = labels;
-		c.values = values;
-		c.n = (size_t)nsteps;
-		strbuf_init(&b);
-		svg_hbar(&b, &c);
-		strbuf_append(&b, "", 1);
-		tmpl_set(fr, "chart", b.data);
-		strbuf_cleanup(&b);
-	}
+	funnel_done(ctx, fr, labels, values, nsteps, reg, nreg);
 	return (g2b_render(ctx, ctx->invalid ? 400 : 200, "usage_funnels",
 	    "usage.f.title"));
 }

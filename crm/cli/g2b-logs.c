@@ -445,6 +445,12 @@ struct region_net {
 	char		region[US_REGION_MAX];
 };
 
+/* An organisation's region (portal.org.region), sorted by id. */
+struct org_region {
+	int64_t		id;
+	char		region[4];
+};
+
 enum { FMT_AUTO, FMT_CLF, FMT_U1 };
 
 struct file_state {
@@ -474,6 +480,8 @@ struct importer {
 	struct lp_agentcache	*ac;
 	struct region_net	*nets;
 	size_t			 nnets;
+	struct org_region	*orgs;
+	size_t			 norgs;
 	struct file_state	*file;		/* of the current line */
 	struct file_state	**act;		/* files read since the last */
 	size_t			 nact;		/* commit, committed with it */
@@ -514,15 +522,37 @@ method_of(const struct lp_str *m, char out[8])
 	memcpy(out, "OTHER", 5);
 }
 
+static int
+org_cmp(const void *a, const void *b)
+{
+	const struct org_region	*x = a, *y = b;
+
+	return (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/*
+ * The region of a new session: a logged-in user's (u1) from the
+ * organisation's region, else from the address ranges of region_net.
+ */
 static void
 region_of(void *arg, struct us_session *s)
 {
-	struct importer	*im = arg;
-	unsigned char	 a[16];
-	char		 ip[48];
-	size_t		 i, n, full, rem;
-	int		 fam;
+	struct importer		*im = arg;
+	struct org_region	 k, *o;
+	unsigned char		 a[16];
+	char			 ip[48];
+	size_t			 i, n, full, rem;
+	int			 fam;
 
+	if (s->org_id > 0 && im->norgs > 0) {
+		k.id = s->org_id;
+		if ((o = bsearch(&k, im->orgs, im->norgs, sizeof(*im->orgs),
+		    org_cmp)) != NULL) {
+			snprintf(s->region, sizeof(s->region), "%s",
+			    o->region);
+			return;
+		}
+	}
 	if (im->nnets == 0)
 		return;
 	n = strlen(s->ip);
@@ -1593,7 +1623,7 @@ load_state(struct importer *im)
 	struct us_funnel	 f;
 	struct us_session	 s;
 	char			*p, *e, *arr, *tok;
-	int			 i, j, k, rows;
+	int			 i, j, k, rows, has_orgs;
 	int64_t			 fid;
 	long			 v;
 
@@ -1646,6 +1676,32 @@ load_state(struct importer *im)
 			im->nnets++;
 	}
 	PQclear(r);
+
+	/* Organisations' regions, when the portal's tables are in this
+	 * database and readable (a log-only database has none). */
+	r = q("SELECT CASE WHEN to_regclass('portal.org') IS NULL THEN false "
+	    "ELSE has_table_privilege(to_regclass('portal.org'), 'SELECT') "
+	    "END", 0, NULL);
+	has_orgs = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (has_orgs) {
+		r = q("SELECT id, region FROM portal.org WHERE region IS NOT "
+		    "NULL ORDER BY id", 0, NULL);
+		rows = PQntuples(r);
+		if ((im->orgs = calloc((size_t)rows + 1,
+		    sizeof(*im->orgs))) == NULL)
+			die("out of memory");
+		for (i = 0; i < rows; i++) {
+			struct org_region *o = &im->orgs[im->norgs];
+
+			o->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+			snprintf(o->region, sizeof(o->region), "%s",
+			    PQgetvalue(r, i, 1));
+			if (o->id > 0)
+				im->norgs++;
+		}
+		PQclear(r);
+	}
 
 	/* Sessions left open by the last import. */
 	r = q("SELECT key, visitor, ip, utype, region, bot, "
@@ -2011,6 +2067,7 @@ cmd_import(const char *conninfo, int argc, char **argv, int ndirs,
 	free(items);
 	free(im.act);
 	free(im.nets);
+	free(im.orgs);
 	free(im.ac);
 	PQfinish(db);
 	return (stop_requested ? 1 : failed ? 1 : 0);

@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OUT, ROOT } from '../lib/harness.mjs';
+import { OUT, ROOT, startServer } from '../lib/harness.mjs';
 import { boot, Client, DEMO, loginAs, one } from './helpers.mjs';
 
 const G2B_LOGS = path.join(ROOT, 'build/g2b-logs');
@@ -352,6 +352,56 @@ test('u1 usage events: sessions per user with roles, routes, response times and 
 	assert.equal(f[1][4], '0', 'no anonymous bid form');
 	assert.ok(Number(f[1][2]) >= 1);
 	assert.match(logs('report'), /notice-bid/);
+
+	// Region: the logged-in supplier's session is counted under its
+	// organisation's region (portal.org.region), not the address's.
+	const oreg = await one(srv, `SELECT region FROM portal.org WHERE id = ${oid}`);
+	assert.match(oreg, /^\d\d$/);
+	assert.equal(await one(srv, `SELECT region FROM usage.session WHERE user_id = ${uid}`), oreg);
+	const fr = await srv.sql("SELECT r.region, sum(r.sessions), sum(r.reached[3]) FROM usage.funnel_result r " +
+		"JOIN usage.funnel f ON f.id = r.funnel_id WHERE f.name = 'notice-bid' AND r.utype = 'supplier' GROUP BY 1");
+	assert.deepEqual(fr, [[oreg, '1', '1']]);
+	assert.equal(await one(srv, "SELECT count(*) FROM usage.funnel_result r JOIN usage.funnel f ON " +
+		"f.id = r.funnel_id WHERE f.name = 'notice-bid' AND r.utype = 'visitor' AND r.region = 'unknown' " +
+		'AND r.reached[2] >= 1'), '1', 'anonymous sessions: region unknown (no region_net)');
+
+	// The funnels page splits by region and filters by one (the server
+	// again, on the same database). Expected cells from funnel_result.
+	const rname = await one(srv, `SELECT name_ko FROM portal.region WHERE code = '${oreg}'`);
+	const exp = (await srv.sql("SELECT sum(r.sessions), sum(r.reached[1]), sum(r.reached[2]), sum(r.reached[3]) " +
+		"FROM usage.funnel_result r JOIN usage.funnel f ON f.id = r.funnel_id WHERE f.name = 'notice-bid' " +
+		`AND r.utype <> 'bot' AND r.region = '${oreg}'`))[0].map(Number);
+	const pc = (n) => `${n} (${(100 * n / exp[0]).toFixed(1)}%)`;
+	const cells = `<td class="num">${exp[0]}</td><td class="num">${pc(exp[1])}</td>` +
+		`<td class="num">${pc(exp[2])}<br><small>이탈 ${exp[1] - exp[2]}</small></td>` +
+		`<td class="num">${pc(exp[3])}<br><small>이탈 ${exp[2] - exp[3]}</small></td></tr>`;
+	const regionTable = (html) => (html.match(/<caption>지역별 단계 도달 세션: notice-bid<\/caption>[\s\S]*?<\/table>/) || [''])[0];
+	const again = await startServer({ db: srv.db });
+	try {
+		const admin = await loginAs(again, ...DEMO.admin);
+		const all = await admin.get('/usage/funnels');
+		assert.equal(all.status, 200);
+		const t0 = regionTable(all.text);
+		assert.ok(t0.includes(`<th scope="row" class="nowrap">${rname}</th>${cells}`), `${rname} ${cells}\n${t0}`);
+		assert.match(t0, /<th scope="row" class="nowrap">알 수 없음<\/th>/, 'anonymous sessions: unknown region');
+		// Filtered to the supplier's region: only that row, same cells.
+		const one1 = await admin.get(`/usage/funnels?region=${oreg}`);
+		assert.equal(one1.status, 200);
+		assert.match(one1.text, new RegExp(`<option value="${oreg}" selected>`));
+		const t1 = regionTable(one1.text);
+		assert.ok(t1.includes(`<th scope="row" class="nowrap">${rname}</th>${cells}`), t1);
+		assert.doesNotMatch(t1, /알 수 없음/, 'only the region asked for');
+		// A code that is not one of the 17 regions: refused, said so.
+		const bad = await admin.get('/usage/funnels?region=99');
+		assert.equal(bad.status, 400);
+		assert.match(bad.text, /지역\(시·도\) 코드가 올바르지 않아/);
+		assert.doesNotMatch(bad.text, /<option value="99"/);
+		const en = await admin.get(`/usage/funnels?region=${oreg}&lang=en`);
+		assert.equal(en.status, 200);
+		assert.match(en.text, /Sessions reaching each step by region: notice-bid/);
+	} finally {
+		await again.stop();
+	}
 });
 
 test('import --dir: rotated access logs oldest first, other files left out', async () => {

@@ -650,6 +650,69 @@ test_u1_sessions_per_user_and_role(void **state)
 	us_free(&t);
 }
 
+/* An on_open that names the region of a logged-in user's organisation, as
+ * g2b-logs does from portal.org (orgs 942 -> "26"); others stay unknown. */
+static void
+on_open_org(void *arg, struct us_session *s)
+{
+	int	*opened = arg;
+
+	(*opened)++;
+	if (s->org_id == 942)
+		snprintf(s->region, sizeof(s->region), "%s", "26");
+}
+
+static void
+test_u1_region_from_organisation(void **state)
+{
+	struct us_tracker	 t;
+	struct us_map		 m;
+	struct us_funnel_key	 k;
+	struct us_session	*s;
+	const void		*kp;
+	const int64_t		*v;
+	size_t			 i;
+	int			 opened = 0, seen = 0;
+
+	(void)state;
+	assert_int_equal(us_init(&t, 100), 0);
+	us_set_salt(&t, "salt", 4);
+	t.on_open = on_open_org;
+	t.arg = &opened;
+	add_bid_funnel(&t);
+	/* user 42 (org 942) through the funnel; an anonymous visitor and
+	 * user 43 (org 943, no region known) on the list */
+	u1_hit(&t, 0, "1111111111111111", 42, "supplier", "GET", "/notices",
+	    200);
+	u1_hit(&t, 1, "1111111111111111", 42, "supplier", "GET",
+	    "/notices/:id", 200);
+	u1_hit(&t, 2, "aaaaaaaaaaaaaaaa", 0, "anon", "GET", "/notices", 200);
+	u1_hit(&t, 3, "3333333333333333", 43, "supplier", "GET", "/notices",
+	    200);
+	assert_int_equal(opened, 3);
+	assert_int_equal(us_map_init(&m, sizeof(struct us_funnel_key),
+	    US_FUNNEL_NVAL, 100), 0);
+	/* counted from the open sessions, as a closing import does */
+	for (s = t.oldest; s != NULL; s = s->next)
+		assert_int_equal(us_funnel_count(&m, &t, s), 0);
+	i = 0;
+	while (us_map_next(&m, &i, &kp, &v)) {
+		memcpy(&k, kp, sizeof(k));
+		if (strcmp(k.region, "26") == 0) {
+			assert_int_equal(k.utype, US_UT_SUPPLIER);
+			assert_int_equal(v[0], 1);	/* sessions */
+			assert_int_equal(v[2], 1);	/* reached the detail */
+		} else {
+			assert_string_equal(k.region, "unknown");
+			assert_int_equal(v[2], 0);
+		}
+		seen++;
+	}
+	assert_true(seen >= 2);
+	us_map_free(&m);
+	us_free(&t);
+}
+
 int
 main(void)
 {
@@ -667,6 +730,7 @@ main(void)
 		cmocka_unit_test(test_rt_buckets),
 		cmocka_unit_test(test_u1_parse),
 		cmocka_unit_test(test_u1_sessions_per_user_and_role),
+		cmocka_unit_test(test_u1_region_from_organisation),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
