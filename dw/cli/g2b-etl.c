@@ -256,6 +256,16 @@ main(int argc, char *argv[])
 		    "rows written in %.3f s (%.0f rows/s)\n", run, batches,
 		    rows_read, rows_written, secs,
 		    secs > 0 ? (double)rows_written / secs : 0.0);
+		/* Then the daily facts of portal use (dw/sql/003_usage.sql). */
+		r = PQexec(dw, "SELECT dw.etl_usage()");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "g2b-etl: usage facts: %s",
+			    PQerrorMessage(dw));
+			rc = 1;
+		} else
+			printf("g2b-etl: usage facts: %s rows written\n",
+			    PQgetvalue(r, 0, 0));
+		PQclear(r);
 	}
 	PQfinish(dw);
 	return (rc);
