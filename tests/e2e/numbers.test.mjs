@@ -20,3 +20,11 @@ test('numbers are padded, never cut', async () => {
 			FROM pg_proc WHERE proname = '${f}'`), 't', `${f} numbers with seq_text, without lpad`);
 	}
 });
+
+test('a review decision and a contract move their notice for the warehouse', async () => {
+	for (const t of ['bid_result_touch', 'contract_touch']) {
+		assert.equal(await one(srv, `SELECT count(*) FROM pg_trigger WHERE tgname = '${t}'`), '1', t);
+	}
+	assert.equal(await one(srv, `SELECT position('updated_at = now()' in prosrc) > 0 FROM pg_proc
+		WHERE proname = 'touch_notice'`), 't');
+});
