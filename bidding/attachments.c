@@ -232,12 +232,7 @@ att_post(struct g2b_ctx *ctx)
 		tmpl_set(ctx->vars, "form_error", "1");
 		return (att_get(ctx));
 	}
-	/* bytea in text form: \x and two hex digits a byte. */
-	if ((hex = malloc(f->len * 2 + 3)) == NULL)
-		return (g2b_error(ctx, 503));
-	hex[0] = '\\';
-	hex[1] = 'x';
-	hex_encode(f->data, f->len, hex + 2);
+	hex = bytea_hex(f->data, f->len);
 	g2b_keep(ctx, 1, f->filename);
 	vals[0] = ctx->user.id;
 	vals[1] = id;
@@ -367,16 +362,6 @@ dl_get(struct g2b_ctx *ctx)
 	    "n.agency_id = $3::bigint)", 3, vals));
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
-
 /*
  * If-None-Match (RFC 9110 13.1.2): "*" or any tag of the list equal to
  * ours under weak comparison (a W/ prefix is ignored).
@@ -414,7 +399,7 @@ dl_loaded(struct g2b_ctx *ctx)
 	const char	*name, *hex, *etag, *inm;
 	unsigned char	*data;
 	size_t		 i, n;
-	int		 hi, lo, r;
+	int		 r;
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
@@ -436,20 +421,8 @@ dl_loaded(struct g2b_ctx *ctx)
 	}
 	strbuf_cleanup(&cd);
 
-	if (strncmp(hex, "\\x", 2) != 0 || strlen(hex) % 2 != 0)
+	if (bytea_unhex(hex, &data, &n) == -1)
 		return (g2b_error(ctx, 500));
-	n = (strlen(hex) - 2) / 2;
-	if ((data = malloc(n > 0 ? n : 1)) == NULL)
-		return (g2b_error(ctx, 503));
-	for (i = 0; i < n; i++) {
-		hi = hexval(hex[2 + 2 * i]);
-		lo = hexval(hex[3 + 2 * i]);
-		if (hi < 0 || lo < 0) {
-			free(data);
-			return (g2b_error(ctx, 500));
-		}
-		data[i] = (unsigned char)(hi << 4 | lo);
-	}
 	/* RFC 6266: an ASCII fallback and the UTF-8 name. */
 	strbuf_init(&cd);
 	strbuf_appendstr(&cd, "attachment; filename=\"");

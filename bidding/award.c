@@ -91,34 +91,6 @@ rate_fmt(struct tmpl_vars *v, const char *var, const char *milli)
 	tmpl_setf(v, var, "%ld.%03ld%%", r / 1000, r % 1000);
 }
 
-/* "\x0a1b.." (bytea text output) into bytes; -1 on bad input. */
-static int
-unhex_bytea(const char *s, unsigned char **out, size_t *len)
-{
-	size_t		n, i;
-	unsigned int	b;
-
-	*out = NULL;
-	*len = 0;
-	if (s == NULL || s[0] != '\\' || s[1] != 'x')
-		return (-1);
-	s += 2;
-	n = strlen(s);
-	if (n % 2 != 0)
-		return (-1);
-	*out = kore_malloc(n / 2 + 1);
-	for (i = 0; i < n / 2; i++) {
-		if (sscanf(s + i * 2, "%2x", &b) != 1) {
-			kore_free(*out);
-			*out = NULL;
-			return (-1);
-		}
-		(*out)[i] = (unsigned char)b;
-	}
-	*len = n / 2;
-	return (0);
-}
-
 /* ------------------------------------------------------------- opening */
 
 int
@@ -216,8 +188,8 @@ open_data_free(void *arg)
 	}
 	for (i = 0; i < d->run.nbids; i++) {
 		kore_free((char *)d->run.bids[i].canonical);
-		kore_free(d->run.bids[i].sealed);
-		kore_free(d->run.bids[i].sig);
+		free(d->run.bids[i].sealed);
+		free(d->run.bids[i].sig);
 		kore_free((char *)d->run.bids[i].cert_pem);
 	}
 	kore_free(d->run.bids);
@@ -312,9 +284,9 @@ open_bids(struct g2b_ctx *ctx)
 		b->canonical_len = strlen(b->canonical);
 		b->cert_pem = kore_strdup(g2b_val(ctx, i, 4));
 		d->run.nbids++;
-		if (unhex_bytea(g2b_val(ctx, i, 2), &b->sealed,
+		if (bytea_unhex(g2b_val(ctx, i, 2), &b->sealed,
 		    &b->sealed_len) == -1 ||
-		    unhex_bytea(g2b_val(ctx, i, 3), &b->sig, &b->sig_len) == -1)
+		    bytea_unhex(g2b_val(ctx, i, 3), &b->sig, &b->sig_len) == -1)
 			return (g2b_error(ctx, 500));
 	}
 	/* The task owns the passphrase from here and wipes it. */

@@ -287,25 +287,6 @@ json_str(struct strbuf *b, const char *name, const char *val, int comma)
 	strbuf_appendstr(b, "\"");
 }
 
-/* bytes as PostgreSQL's bytea hex input, "\x..." */
-static char *
-bytea_hex(const unsigned char *p, size_t len)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	char			*s;
-	size_t			 i;
-
-	s = kore_malloc(len * 2 + 3);
-	s[0] = '\\';
-	s[1] = 'x';
-	for (i = 0; i < len; i++) {
-		s[2 + i * 2] = digits[p[i] >> 4];
-		s[3 + i * 2] = digits[p[i] & 15];
-	}
-	s[2 + len * 2] = '\0';
-	return (s);
-}
-
 /* A UTF-8 string cut to at most max characters (for certificate names). */
 static void
 utf8_cut(char *s, size_t max)
@@ -842,7 +823,7 @@ bid_post(struct g2b_ctx *ctx)
 	g2b_keep(ctx, 0, canon);
 	h = bytea_hex(env, envlen);
 	g2b_keep(ctx, 1, h);
-	kore_free(h);
+	free(h);
 	free(env);
 	g2b_keep(ctx, 2, id);
 	/* The signer's certificate travels with the bid, like CMS. */
@@ -892,7 +873,7 @@ bid_verify_submit(struct g2b_ctx *ctx)
 		return (bid_error(ctx, 400, "signature"));
 	h = bytea_hex(d->sig, d->siglen);
 	g2b_keep(ctx, 4, h);
-	kore_free(h);
+	free(h);
 	snprintf(hbuf, sizeof(hbuf), "\\x%s", d->hash_hex);
 	g2b_keep(ctx, 5, hbuf);
 	snprintf(ord, sizeof(ord), "%d", d->bid.order);

@@ -120,6 +120,66 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 	out[n * 2] = '\0';
 }
 
+/* PostgreSQL bytea input in hex form ("\\x0a1b..."), malloc'd. */
+char *
+bytea_hex(const unsigned char *in, size_t n)
+{
+	char	*s;
+
+	if ((s = malloc(n * 2 + 3)) == NULL)
+		abort();
+	s[0] = '\\';
+	s[1] = 'x';
+	hex_encode(in, n, s + 2);
+	return (s);
+}
+
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * bytea text output in hex form into malloc'd bytes (*out is not NULL on
+ * success, even for no bytes); -1 on anything else.
+ */
+int
+bytea_unhex(const char *s, unsigned char **out, size_t *len)
+{
+	size_t	n, i;
+	int	hi, lo;
+
+	*out = NULL;
+	*len = 0;
+	if (s == NULL || s[0] != '\\' || s[1] != 'x')
+		return (-1);
+	s += 2;
+	n = strlen(s);
+	if (n % 2 != 0)
+		return (-1);
+	if ((*out = malloc(n / 2 + 1)) == NULL)
+		abort();
+	for (i = 0; i < n / 2; i++) {
+		hi = hexdigit(s[i * 2]);
+		lo = hexdigit(s[i * 2 + 1]);
+		if (hi < 0 || lo < 0) {
+			free(*out);
+			*out = NULL;
+			return (-1);
+		}
+		(*out)[i] = (unsigned char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return (0);
+}
+
 int
 pw_hash(const char *pw, char *out, size_t outlen)
 {

@@ -30,6 +30,9 @@ int	csrf_check(const unsigned char *, size_t, const char *, const char *);
 
 void	b64url_encode(const unsigned char *, size_t, char *);
 void	hex_encode(const unsigned char *, size_t, char *);
+/* bytea hex text ("\\x..."): to it (malloc'd) and from it (0 or -1). */
+char	*bytea_hex(const unsigned char *, size_t);
+int	 bytea_unhex(const char *, unsigned char **, size_t *);
 /* Wipe memory in a way the compiler keeps. */
 void	secure_wipe(void *, size_t);
 

@@ -253,24 +253,6 @@ fail:
 
 /* ------------------------------------------------------------ helpers */
 
-static char *
-ex_bytea(const unsigned char *p, size_t len)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	char			*s;
-	size_t			 i;
-
-	s = kore_malloc(len * 2 + 3);
-	s[0] = '\\';
-	s[1] = 'x';
-	for (i = 0; i < len; i++) {
-		s[2 + i * 2] = digits[p[i] >> 4];
-		s[3 + i * 2] = digits[p[i] & 15];
-	}
-	s[2 + len * 2] = '\0';
-	return (s);
-}
-
 /* The hash of the bearer token, as bytea input, or -1 if none is given. */
 static int
 ex_bearer(struct g2b_ctx *ctx, char *out, size_t outlen)
@@ -859,11 +841,11 @@ in_post(struct g2b_ctx *ctx)
 		return (in_refuse(ctx, 415, "content-type", "send the "
 		    "document as Content-Type: application/xml"));
 
-	sha = ex_bytea(d, sizeof(d));
+	sha = bytea_hex(d, sizeof(d));
 	vals[0] = hash;
 	vals[1] = sha;
 	g2b_keep(ctx, 0, sha);
-	kore_free(sha);
+	free(sha);
 	return (g2b_query(ctx, in_authed,
 	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
 	    "coalesce(a.bizno, a.agency_code), a.certs, "
@@ -959,8 +941,8 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 	strbuf_init(&probs);
 	problems_json(j, &probs);
 	snprintf(http, sizeof(http), "%d", j->http);
-	body = ex_bytea(j->body, j->len);
-	answer = ex_bytea((const unsigned char *)j->answer, j->answer_len);
+	body = bytea_hex(j->body, j->len);
+	answer = bytea_hex((const unsigned char *)j->answer, j->answer_len);
 	vals[0] = ctx->s[1];
 	vals[1] = ctx->s[2];
 	vals[2] = ctx->s[3];
@@ -981,8 +963,8 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 	    "SELECT status, doc, notice, contract, answer FROM "
 	    "exchange.inbound_store($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 	    "$10, $11, $12, $13, $14, $15)", 15, vals);
-	kore_free(body);
-	kore_free(answer);
+	free(body);
+	free(answer);
 	strbuf_cleanup(&probs);
 	return (r);
 }
@@ -2058,8 +2040,8 @@ out_built(struct g2b_ctx *ctx)
 		    o->id, o->problem);
 		return (g2b_error(ctx, 500));
 	}
-	body = ex_bytea((const unsigned char *)o->out, o->outlen);
-	sha = ex_bytea((const unsigned char *)o->sha, sizeof(o->sha));
+	body = bytea_hex((const unsigned char *)o->out, o->outlen);
+	sha = bytea_hex((const unsigned char *)o->sha, sizeof(o->sha));
 	vals[0] = edoc_type_root(o->kind);
 	vals[1] = o->id;
 	vals[2] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] :
@@ -2079,8 +2061,8 @@ out_built(struct g2b_ctx *ctx)
 	    "token_id, user_id, notice_id, contract_id) VALUES ('out', $1, $2, "
 	    "$3, $4, $5, 'portal', 'sent', 200, $6, $7, $8, $9) RETURNING id",
 	    9, vals);
-	kore_free(body);
-	kore_free(sha);
+	free(body);
+	free(sha);
 	return (r);
 }
 

@@ -595,6 +595,53 @@ test_secure_wipe_zeroes_memory(void **state)
 		assert_int_equal(buf[i], 0xa5);
 }
 
+static void
+test_bytea_hex_round_trip(void **state)
+{
+	const unsigned char	 in[] = { 0x00, 0x0a, 0x7f, 0x80, 0xff, 'A' };
+	unsigned char		*out;
+	char			*h;
+	size_t			 n;
+
+	(void)state;
+	h = bytea_hex(in, sizeof(in));
+	assert_string_equal(h, "\\x000a7f80ff41");
+	assert_int_equal(bytea_unhex(h, &out, &n), 0);
+	assert_int_equal(n, sizeof(in));
+	assert_memory_equal(out, in, sizeof(in));
+	free(out);
+	free(h);
+	/* Upper case is read too; nothing at all is an empty value. */
+	assert_int_equal(bytea_unhex("\\xFF00", &out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0], 0xff);
+	free(out);
+	assert_int_equal(bytea_unhex("\\x", &out, &n), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(out);
+	free(out);
+	h = bytea_hex(in, 0);
+	assert_string_equal(h, "\\x");
+	free(h);
+}
+
+static void
+test_bytea_unhex_refuses_bad_text(void **state)
+{
+	static const char *const bad[] = { "", "x00", "\\00", "\\x0",
+	    "\\x0g", "\\x 0", "\\x00 " };
+	unsigned char	*out;
+	size_t		 n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(bytea_unhex(bad[i], &out, &n), -1);
+		assert_null(out);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(bytea_unhex(NULL, &out, &n), -1);
+}
+
 int
 main(void)
 {
@@ -627,6 +674,8 @@ main(void)
 		cmocka_unit_test(test_b64url_uses_url_alphabet),
 		cmocka_unit_test(test_b64url_matches_reference_for_all_lengths),
 		cmocka_unit_test(test_hex_encode_lowercase),
+		cmocka_unit_test(test_bytea_hex_round_trip),
+		cmocka_unit_test(test_bytea_unhex_refuses_bad_text),
 		cmocka_unit_test(test_secure_wipe_zeroes_memory),
 	};
 
