@@ -302,7 +302,7 @@ utf8_cut(char *s, size_t max)
 }
 
 /* Sign a receipt with the portal's receipt key: DER, base64 into *b64. */
-static int
+int
 receipt_sign(const char *text, size_t len, unsigned char **der,
     size_t *derlen)
 {
@@ -331,7 +331,7 @@ receipt_sign(const char *text, size_t len, unsigned char **der,
 }
 
 /* The receipt text of a stored bid from the columns given. */
-static int
+int
 receipt_text(const char *no, const char *notice_no, const char *ord,
     const char *bizno, const char *hash_hex, const char *received,
     char *out, size_t outsz, size_t *len)
@@ -371,7 +371,7 @@ struct cert_entry {
 };
 static struct cert_entry	cert_cache[CERT_CACHE];
 
-static EVP_PKEY *
+EVP_PKEY *
 cert_verified(const char *pem)
 {
 	struct cert_entry	*e;
