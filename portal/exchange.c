@@ -13,9 +13,21 @@
  * function (exchange.inbound_store) carries the document out and stores
  * it with its answer in one transaction.
  *
- * Uses portal's public headers, bidding/ca.h and bidding/seal.h (the CA
- * and the receipt key under G2B_CA_DIR). Owns the exchange schema
- * (portal/sql/007_exchange.sql).
+ * A Tender (bid) from a supplier's system takes the browser's sealed-bid
+ * path: after the checks above, the document's fields must agree with the
+ * canonical bid text it carries; then, on the worker (as bids.c does),
+ * the supplier user's certificate and bid signature (bids.h,
+ * ca_verify_signature_key), then exchange.bid_submit (bidding.bid_submit:
+ * window, eligibility, sanctions, revocation, one transaction), then the
+ * answer with the signed receipt (bids.h receipt_text, receipt_sign) and
+ * exchange.inbound_bid_store. A crash between the bid and its document
+ * box row is repaired by sending the document again: the same signed bid
+ * gets its first receipt (bid_submit's 'duplicate').
+ *
+ * Uses portal's public headers, bidding/ca.h, bidding/seal.h (the CA
+ * and the receipt key under G2B_CA_DIR), bidding/bids.h and
+ * bidding/bidfmt.h. Owns the exchange schema (portal/sql/007_exchange.sql,
+ * portal/sql/008_exchange_bids.sql).
  */
 #include <sys/types.h>
 
@@ -34,6 +46,8 @@
 
 #include <libxml/tree.h>
 
+#include "bidfmt.h"
+#include "bids.h"
 #include "ca.h"
 #include "edoc.h"
 #include "seal.h"
@@ -47,12 +61,44 @@ int	page_edoc_box_file(struct http_request *);
 int	page_edoc_out_notice(struct http_request *);
 int	page_edoc_out_receipt(struct http_request *);
 int	page_edoc_out_award(struct http_request *);
+int	page_edoc_out_contract(struct http_request *);
 
 #define EX_CERTS_MAX	8
 #define EX_CODE_MAX	32
 #define EX_SPKI_MAX	1024
 #define EX_CERT_DAYS	365
 #define EX_LABEL_MAX	80
+#define EX_ENVELOPE_MAX	4096	/* a sealed bid, as bids.c takes it */
+#define EX_CERT_DER_MAX	3000	/* SignerCertificate, as bid.xsd takes it */
+
+/* The columns of out_receipt_sql: the receipt of one bid (접수증). */
+enum {
+	R_NO, R_NOTICE, R_ORD, R_DATE, R_TIME, R_BIZNO, R_NAME, R_BID,
+	R_HASH, R_ISSUED, R_NOTICE_ID, R_RECEIVED, R_NCOLS
+};
+
+/* A Tender's bid, as route_bid read it and bid_submit answered it. */
+struct in_bid {
+	struct bidfmt_bid	 bid;
+	char			 canon[BIDFMT_CANON_MAX + 1];
+	size_t			 canonlen;
+	char			 hash_hex[BIDFMT_HEX_LEN + 1];
+	char			 notice[24];	/* bidding.notice id */
+	char			 ord[16];
+	unsigned char		*sig;
+	size_t			 siglen;
+	char			*sealed_hex;	/* bytea input */
+	char			*cert_pem;
+	int			 line_folder;	/* lines for problems */
+	int			 line_sig;
+	int			 line_cert;
+	int			 line_party;
+	/* The receipt, once bid_submit took the bid. */
+	int			 receipted;
+	char			*rcols[R_NCOLS];	/* as out_receipt_sql */
+	char			*rtext_b64;
+	char			*rsig_b64;
+};
 
 /* The work of one inbound document, shared with its task. */
 struct in_job {
@@ -73,6 +119,7 @@ struct in_job {
 	char			*answer;
 	size_t			 answer_len;
 	char			 sha_hex[SHA256_DIGEST_LENGTH * 2 + 1];
+	struct in_bid		 bid;
 };
 
 static int	tokens_get(struct g2b_ctx *);
@@ -91,6 +138,13 @@ static int	in_stored(struct g2b_ctx *);
 static int	in_restored(struct g2b_ctx *);
 static int	in_answered(struct g2b_ctx *);
 static int	in_send(struct g2b_ctx *);
+static int	bid_check(struct g2b_ctx *);
+static int	bid_submitted(struct g2b_ctx *);
+static int	bid_answered(struct g2b_ctx *);
+static void	receipt_fill(xmlNodePtr, char *const *, const char *,
+		    const char *, char *, size_t);
+static int	receipt_signed(const char *, const char *, const char *,
+		    const char *, const char *, const char *, char **, char **);
 static int	box_get(struct g2b_ctx *);
 static int	box_loaded(struct g2b_ctx *);
 static int	boxfile_get(struct g2b_ctx *);
@@ -118,6 +172,8 @@ static const struct g2b_route route_out_receipt =
     { "edoc_out_receipt", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_out_award =
     { "edoc_out_award", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
+static const struct g2b_route route_out_contract =
+    { "edoc_out_contract", ROLE_ANY, ROUTE_NO_CSRF, out_get, NULL };
 static const struct g2b_route route_boxfile =
     { "edoc_box_file", ROLE_SUPPLIER | ROLE_AGENCY | ROLE_OFFICER, 0,
       boxfile_get, NULL };
@@ -386,6 +442,13 @@ in_job_free(void *arg)
 	free(j->res);
 	strbuf_cleanup(&j->fields);
 	free(j->answer);
+	free(j->bid.sig);
+	free(j->bid.sealed_hex);
+	free(j->bid.cert_pem);
+	for (i = 0; i < sizeof(j->bid.rcols) / sizeof(j->bid.rcols[0]); i++)
+		free(j->bid.rcols[i]);
+	free(j->bid.rtext_b64);
+	free(j->bid.rsig_b64);
 	free(j);
 }
 
@@ -408,6 +471,20 @@ answer_codes(struct in_job *j, xmlDocPtr doc)
 			xmlNodeSetContent(code, (const xmlChar *)j->custom[i]);
 		i++;
 	}
+}
+
+/* An accepted Tender's answer carries its receipt (xsd/response.xsd). */
+static void
+answer_receipt(struct in_job *j, xmlDocPtr doc)
+{
+	xmlNodePtr	n;
+	char		id[EDOC_ID_MAX + 1];
+
+	n = xmlNewChild(xmlDocGetRootElement(doc),
+	    xmlDocGetRootElement(doc)->ns, (const xmlChar *)"TenderReceipt",
+	    NULL);
+	receipt_fill(n, j->bid.rcols, j->bid.rtext_b64, j->bid.rsig_b64, id,
+	    sizeof(id));
 }
 
 /* Build and sign the answer to the received bytes; set j->http. */
@@ -435,6 +512,8 @@ in_answer(struct in_job *j)
 	if (edoc_response(j->res, j->body, j->len, NULL,
 	    j->receiver[0] != '\0' ? j->receiver : NULL, &doc) == 0) {
 		answer_codes(j, doc);
+		if (j->bid.receipted && j->res->nproblems == 0)
+			answer_receipt(j, doc);
 		if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &j->answer,
 		    &j->answer_len, r2) == 0)
 			rc = 0;
@@ -657,6 +736,174 @@ route_invoice(struct in_job *j, xmlNodePtr root)
 	j->route = "invoice";
 }
 
+/* Strict base64 of an element's text, white space (line breaks) left out. */
+static int
+x_b64(xmlNodePtr n, size_t max, unsigned char **out, size_t *outlen)
+{
+	xmlChar	*c;
+	char	*s, *w, *r;
+	int	 rc = -1;
+
+	*out = NULL;
+	*outlen = 0;
+	if (n == NULL || (c = xmlNodeGetContent(n)) == NULL)
+		return (-1);
+	s = (char *)c;
+	for (r = w = s; *r != '\0'; r++)
+		if (!isspace((unsigned char)*r))
+			*w++ = *r;
+	*w = '\0';
+	if (strlen(s) <= (max + 2) / 3 * 4 &&
+	    seal_b64_decode(s, out, outlen) == 0) {
+		if (*outlen <= max)
+			rc = 0;
+		else {
+			free(*out);
+			*out = NULL;
+			*outlen = 0;
+		}
+	}
+	xmlFree(c);
+	return (rc);
+}
+
+/* An element's text must be what the canonical bid text says. */
+static void
+bid_agrees(struct in_job *j, xmlNodePtr root, const char *path,
+    const char *want, const char *canon_name)
+{
+	xmlNodePtr	n;
+	char		v[128];
+
+	n = x_path(root, path);
+	if (strcmp(x_text(n, v, sizeof(v)), want) != 0)
+		in_problem(j, "canonical-mismatch", n ? xmlGetLineNo(n) : 0,
+		    "%s %s is not the canonical bid text's %s:%s", path, v,
+		    canon_name, want);
+}
+
+/*
+ * A Tender from a supplier's system: what the browser posts, read from
+ * TenderSignature, must agree with every field of the document, and the
+ * sealed part with its hash. The certificate and the bid signature are
+ * checked on the worker (bid_check), the rest by bidding.bid_submit.
+ */
+static void
+route_bid(struct in_job *j, xmlNodePtr root)
+{
+	struct in_bid	*b = &j->bid;
+	xmlNodePtr	 ts, n;
+	unsigned char	*buf = NULL, *der;
+	const unsigned char *p;
+	char		 v[BIDFMT_HEX_LEN + 1], person[256], sub[256];
+	size_t		 len;
+	X509		*x = NULL;
+	BIO		*bio = NULL;
+
+	j->route = "none";
+	b->line_folder = xmlGetLineNo(x_child(root, "ContractFolderID"));
+	n = x_path(root, "TendererParty/BusinessRegistrationNumber");
+	b->line_party = n ? xmlGetLineNo(n) : 0;
+	if (strcmp(x_text(n, v, sizeof(v)), j->receiver) != 0)
+		in_problem(j, "party-mismatch", b->line_party,
+		    "TendererParty/BusinessRegistrationNumber %s is not the "
+		    "sending supplier's number %s", v, j->receiver);
+	if ((ts = x_child(root, "TenderSignature")) == NULL) {
+		in_problem(j, "tender-signature", xmlGetLineNo(root), "a Tender "
+		    "sent to the portal must carry TenderSignature: the "
+		    "canonical bid text, the supplier user's signature over "
+		    "it and the user's certificate, as the bid form posts "
+		    "them");
+		return;
+	}
+	n = x_child(ts, "CanonicalTender");
+	if (x_b64(n, BIDFMT_CANON_MAX, &buf, &len) == -1 ||
+	    memchr(buf, '\0', len) != NULL ||
+	    bidfmt_bid_parse((const char *)buf, len, &b->bid) == -1) {
+		in_problem(j, "canonical", n ? xmlGetLineNo(n) : 0,
+		    "CanonicalTender is not a canonical bid text (g2b-bid-v1)");
+		free(buf);
+		return;
+	}
+	memcpy(b->canon, buf, len);
+	b->canon[len] = '\0';
+	b->canonlen = len;
+	free(buf);
+	buf = NULL;
+	bidfmt_sha256_hex(b->canon, b->canonlen, b->hash_hex);
+	snprintf(b->notice, sizeof(b->notice), "%lld",
+	    (long long)b->bid.notice_id);
+	snprintf(b->ord, sizeof(b->ord), "%d", b->bid.order);
+
+	bid_agrees(j, root, "ContractFolderID", b->bid.notice_no, "notice-no");
+	bid_agrees(j, root, "NoticeOrder", b->ord, "order");
+	bid_agrees(j, root, "TendererParty/BusinessRegistrationNumber",
+	    b->bid.bizno, "bizno");
+	bid_agrees(j, root, "CertificateSerial", b->bid.cert_serial, "cert");
+	bid_agrees(j, root, "SealedTender/CipherValueHash",
+	    b->bid.sealed_sha256, "sealed-sha256");
+	bid_agrees(j, root, "Nonce", b->bid.nonce, "nonce");
+
+	/* The sealed part stays sealed: only its bytes and hash are read. */
+	n = x_path(root, "SealedTender/CipherValue");
+	if (x_b64(n, EX_ENVELOPE_MAX, &buf, &len) == -1) {
+		in_problem(j, "sealed", n ? xmlGetLineNo(n) : 0,
+		    "CipherValue is not a sealed bid of at most %d bytes",
+		    EX_ENVELOPE_MAX);
+	} else {
+		bidfmt_sha256_hex(buf, len, v);
+		if (strcmp(v, b->bid.sealed_sha256) != 0)
+			in_problem(j, "sealed-hash", xmlGetLineNo(n),
+			    "the SHA-256 of CipherValue is %s, not the "
+			    "sealed-sha256 the bid was signed with: the sealed "
+			    "part was changed", v);
+		else if ((b->sealed_hex = bytea_hex(buf, len)) == NULL)
+			in_problem(j, "internal", 0, "out of memory");
+	}
+	free(buf);
+	buf = NULL;
+
+	n = x_child(ts, "SignatureValue");
+	b->line_sig = n ? xmlGetLineNo(n) : 0;
+	if (x_b64(n, CA_SIG_MAX, &b->sig, &b->siglen) == -1 ||
+	    b->siglen == 0)
+		in_problem(j, "bid-signature", b->line_sig,
+		    "SignatureValue is not a signature of at most %d bytes",
+		    CA_SIG_MAX);
+
+	/* The certificate as the portal stored it: OpenSSL's PEM of the DER. */
+	n = x_child(ts, "SignerCertificate");
+	b->line_cert = n ? xmlGetLineNo(n) : 0;
+	if (x_b64(n, EX_CERT_DER_MAX, &der, &len) == 0) {
+		p = der;
+		x = d2i_X509(NULL, &p, (long)len);
+		if (x == NULL || p != der + len ||
+		    (bio = BIO_new(BIO_s_mem())) == NULL ||
+		    PEM_write_bio_X509(bio, x) != 1 ||
+		    seal_bio_to_str(bio, &b->cert_pem) == -1) {
+			free(b->cert_pem);
+			b->cert_pem = NULL;
+		}
+		X509_free(x);
+		BIO_free(bio);
+		free(der);
+	}
+	if (b->cert_pem == NULL) {
+		in_problem(j, "certificate-invalid", b->line_cert,
+		    "SignerCertificate is not an X.509 certificate (DER)");
+	} else {
+		n = x_child(root, "SubmitterName");
+		x_text(n, sub, sizeof(sub));
+		if (ca_cert_subject(b->cert_pem, NULL, 0, NULL, 0, person,
+		    sizeof(person)) == -1 || strcmp(person, sub) != 0)
+			in_problem(j, "party-mismatch", n ? xmlGetLineNo(n) : 0,
+			    "SubmitterName %s is not the name in the signer's "
+			    "certificate", sub);
+	}
+	if (j->res->nproblems == 0)
+		j->route = "bid";
+}
+
 /*
  * The task: check the document, verify its signature against each of the
  * sender's certificates that the CA still vouches for, decide where it
@@ -734,10 +981,7 @@ in_work(void *arg)
 			route_invoice(j, root);
 			break;
 		case EDOC_BID:
-			in_problem(j, "not-mapped", 0, "bids are submitted "
-			    "through the sealed-bid endpoint "
-			    "(POST /notices/N/bid): a Tender document does not "
-			    "carry the bid signature the portal verifies");
+			route_bid(j, root);
 			break;
 		default:
 			in_problem(j, "not-mapped", 0, "the portal does not "
@@ -753,7 +997,8 @@ out:
 		xmlFreeDoc(doc);
 	free(vr);
 	free(last);
-	rc = in_answer(j);
+	/* A bid is answered once bidding.bid_submit has taken it. */
+	rc = strcmp(j->route, "bid") == 0 ? 0 : in_answer(j);
 	pthread_mutex_unlock(&ex_edoc_lock);
 	return (rc);
 }
@@ -934,7 +1179,7 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 {
 	struct in_job	*j = ctx->ptr;
 	struct strbuf	 probs;
-	const char	*vals[15];
+	const char	*vals[16];
 	char		 http[8], *body, *answer;
 	int		 r;
 
@@ -959,7 +1204,14 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 	vals[13] = ctx->ip;
 	vals[14] = j->fields.len > 0 && j->http == 200 ? j->fields.data :
 	    "{}";
-	r = g2b_query(ctx, next,
+	vals[15] = j->bid.notice;
+	if (!strcmp(j->route, "bid") && j->http == 200)
+		r = g2b_query(ctx, next,
+		    "SELECT status, doc, notice, contract, answer FROM "
+		    "exchange.inbound_bid_store($1, $2, $3, $4, $5, $6, $7, $8, "
+		    "$9, $10, $11, $12, $13, $14, $15, $16)", 16, vals);
+	else
+		r = g2b_query(ctx, next,
 	    "SELECT status, doc, notice, contract, answer FROM "
 	    "exchange.inbound_store($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 	    "$10, $11, $12, $13, $14, $15)", 15, vals);
@@ -974,8 +1226,206 @@ in_checked(struct g2b_ctx *ctx)
 {
 	struct in_job	*j = ctx->ptr;
 
+	if (ctx->job->rc == 0 && !strcmp(j->route, "bid"))
+		return (bid_check(ctx));
 	if (ctx->job->rc != 0 || j->answer == NULL) {
 		kore_log(LOG_ERR, "exchange: no answer for document %s",
+		    j->sha_hex);
+		return (g2b_error(ctx, 500));
+	}
+	return (in_store(ctx, in_stored));
+}
+
+/* ------------------------------------------------------------ bids */
+
+/* Why exchange.bid_submit (bidding.bid_submit) refused a bid. */
+static const struct {
+	const char	*status;
+	const char	*code;
+	int		 http;
+	int		 at;	/* 0 the notice, 1 the party, 2 the certificate */
+	const char	*message;
+} bid_refusals[] = {
+	{ "not_found", "notice-not-found", 422, 0, "the canonical bid's "
+	  "notice is not a published notice of the portal" },
+	{ "notice_mismatch", "notice-mismatch", 422, 0, "ContractFolderID is "
+	  "not the number of the notice the canonical bid text names" },
+	{ "not_published", "not-published", 422, 0, "the notice does not "
+	  "take bids (cancelled, failed, or opened)" },
+	{ "order", "order-mismatch", 422, 0, "NoticeOrder is not the notice's "
+	  "current order: the notice was amended; make the bid again" },
+	{ "not_open", "not-open", 422, 0, "the bid submission period has not "
+	  "begun (by the portal's clock)" },
+	{ "closed", "closed", 422, 0, "the bid submission period has ended "
+	  "(by the portal's clock): the bid is late" },
+	{ "not_eligible_region", "not-eligible-region", 403, 1, "the notice "
+	  "is restricted to another region than the bidder's" },
+	{ "not_eligible_category", "not-eligible-category", 403, 1, "the "
+	  "bidder is not registered for the notice's item category" },
+	{ "sanctioned", "sanctioned", 403, 1, "the bidder is under a bidding "
+	  "sanction (부정당업자 제재) today" },
+	{ "not_supplier", "not-supplier", 403, 1, "the API token's user is "
+	  "not an active supplier user of an approved organisation" },
+	{ "bizno", "party-mismatch", 422, 1, "the bid's business registration "
+	  "number is not the token user's organisation's" },
+	{ "cert_unknown", "certificate-unknown", 403, 2, "SignerCertificate is "
+	  "not a certificate the portal issued to the API token's user" },
+	{ "cert_revoked", "certificate-revoked", 403, 2, "SignerCertificate "
+	  "has been revoked" },
+	{ "cert_invalid", "certificate-invalid", 403, 2, "SignerCertificate "
+	  "is not valid now" },
+	{ "live_exists", "live-bid-exists", 409, 0, "the bidder already has a "
+	  "live bid on this notice: withdraw it first" },
+	{ "conflict", "conflict", 409, 0, "another bidder's bid has this bid "
+	  "hash" },
+	{ NULL, "not-permitted", 403, 0, "the bid was refused" }
+};
+
+/* Refuse a Tender after the checks: a Rejected answer, stored as such. */
+static int
+bid_refuse(struct g2b_ctx *ctx, const char *code, int http, int line,
+    const char *msg)
+{
+	struct in_job	*j = ctx->ptr;
+
+	j->route = "none";
+	j->status = http;
+	in_problem(j, code, line, "%s", msg);
+	return (g2b_task(ctx, in_answer_work, j, in_answered));
+}
+
+/*
+ * The browser's checks (bids.c bid_verify_submit), on the worker like
+ * there: the certificate chains to the portal CA and is valid now, the
+ * bid signature verifies over the canonical text; then one transaction.
+ */
+static int
+bid_check(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+	struct in_bid	*b = &j->bid;
+	EVP_PKEY	*pub;
+	const char	*vals[12];
+	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig;
+	int		 r;
+
+	if ((pub = cert_verified(b->cert_pem)) == NULL)
+		return (bid_refuse(ctx, "certificate-invalid", 403, b->line_cert,
+		    "SignerCertificate is not a supplier certificate of the "
+		    "portal CA valid now"));
+	if (ca_verify_signature_key(pub, (const unsigned char *)b->canon,
+	    b->canonlen, b->sig, b->siglen) == -1)
+		return (bid_refuse(ctx, "bid-signature", 422, b->line_sig,
+		    "SignatureValue does not verify over CanonicalTender with "
+		    "the key of SignerCertificate"));
+	if ((sig = bytea_hex(b->sig, b->siglen)) == NULL)
+		return (g2b_error(ctx, 503));
+	snprintf(hbuf, sizeof(hbuf), "\\x%s", b->hash_hex);
+	vals[0] = ctx->s[3];
+	vals[1] = b->notice;
+	vals[2] = b->bid.notice_no;
+	vals[3] = b->ord;
+	vals[4] = b->bid.bizno;
+	vals[5] = b->bid.cert_serial;
+	vals[6] = b->cert_pem;
+	vals[7] = b->canon;
+	vals[8] = b->sealed_hex;
+	vals[9] = sig;
+	vals[10] = hbuf;
+	vals[11] = ctx->ip;
+	r = g2b_query(ctx, bid_submitted,
+	    "SELECT status, bid_id, receipt_no, received, reg_date, reg_time, "
+	    "org_name, issued FROM exchange.bid_submit($1, $2, $3, $4, $5, $6, "
+	    "$7, $8, $9::bytea, $10::bytea, $11::bytea, $12)", 12, vals);
+	free(sig);
+	return (r);
+}
+
+/* The receipt text and its signature by the receipt key, base64. */
+static int
+receipt_signed(const char *no, const char *notice_no, const char *ord,
+    const char *bizno, const char *hash_hex, const char *received,
+    char **text_b64, char **sig_b64)
+{
+	char		 text[BIDFMT_RECEIPT_MAX];
+	unsigned char	*der = NULL;
+	size_t		 len, derlen;
+	int		 rc = -1;
+
+	*text_b64 = *sig_b64 = NULL;
+	if (receipt_text(no, notice_no, ord, bizno, hash_hex, received, text,
+	    sizeof(text), &len) == 0 &&
+	    receipt_sign(text, len, &der, &derlen) == 0 &&
+	    seal_b64_encode((const unsigned char *)text, len, text_b64) == 0 &&
+	    seal_b64_encode(der, derlen, sig_b64) == 0)
+		rc = 0;
+	kore_free(der);
+	if (rc == -1) {
+		free(*text_b64);
+		free(*sig_b64);
+		*text_b64 = *sig_b64 = NULL;
+	}
+	return (rc);
+}
+
+static int
+bid_submitted(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+	struct in_bid	*b = &j->bid;
+	const char	*st;
+	size_t		 i;
+	int		 line;
+
+	if (ctx->db_error || g2b_rows(ctx) != 1) {
+		kore_log(LOG_ERR, "exchange: bid of document %s: %s",
+		    j->sha_hex, ctx->sqlstate);
+		return (g2b_error(ctx, 503));
+	}
+	st = g2b_val(ctx, 0, 0);
+	if (strcmp(st, "ok") != 0 && strcmp(st, "duplicate") != 0) {
+		for (i = 0; bid_refusals[i].status != NULL; i++)
+			if (!strcmp(bid_refusals[i].status, st))
+				break;
+		line = bid_refusals[i].at == 0 ? b->line_folder :
+		    bid_refusals[i].at == 1 ? b->line_party : b->line_cert;
+		return (bid_refuse(ctx, bid_refusals[i].code,
+		    bid_refusals[i].http, line, bid_refusals[i].message));
+	}
+	/* The columns of out_receipt_sql, for receipt_fill. */
+	b->rcols[R_NO] = strdup(g2b_val(ctx, 0, 2));
+	b->rcols[R_NOTICE] = strdup(b->bid.notice_no);
+	b->rcols[R_ORD] = strdup(b->ord);
+	b->rcols[R_DATE] = strdup(g2b_val(ctx, 0, 4));
+	b->rcols[R_TIME] = strdup(g2b_val(ctx, 0, 5));
+	b->rcols[R_BIZNO] = strdup(b->bid.bizno);
+	b->rcols[R_NAME] = strdup(g2b_val(ctx, 0, 6));
+	b->rcols[R_BID] = strdup(g2b_val(ctx, 0, 1));
+	b->rcols[R_HASH] = strdup(b->hash_hex);
+	b->rcols[R_ISSUED] = strdup(g2b_val(ctx, 0, 7));
+	b->rcols[R_NOTICE_ID] = strdup(b->notice);
+	b->rcols[R_RECEIVED] = strdup(g2b_val(ctx, 0, 3));
+	for (i = 0; i < R_NCOLS; i++)
+		if (b->rcols[i] == NULL)
+			return (g2b_error(ctx, 503));
+	if (receipt_signed(b->rcols[R_NO], b->bid.notice_no, b->ord,
+	    b->bid.bizno, b->hash_hex, b->rcols[R_RECEIVED], &b->rtext_b64,
+	    &b->rsig_b64) == -1) {
+		kore_log(LOG_ERR, "exchange: receipt of bid %s failed",
+		    b->rcols[R_BID]);
+		return (g2b_error(ctx, 500));
+	}
+	b->receipted = 1;
+	return (g2b_task(ctx, in_answer_work, j, bid_answered));
+}
+
+static int
+bid_answered(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->job->rc != 0 || j->answer == NULL) {
+		kore_log(LOG_ERR, "exchange: no answer for bid document %s",
 		    j->sha_hex);
 		return (g2b_error(ctx, 500));
 	}
@@ -1582,6 +2032,8 @@ struct out_job {
 	char		 id[EDOC_ID_MAX + 1];
 	char		 sha[SHA256_DIGEST_LENGTH];
 	char		 problem[EDOC_MSG_MAX + 64];
+	char		*rtext;		/* a receipt's signed text, base64 */
+	char		*rsig;
 };
 
 static void
@@ -1595,6 +2047,8 @@ out_job_free(void *arg)
 	for (i = 0; i < o->nv; i++)
 		free(o->v[i]);
 	free(o->out);
+	free(o->rtext);
+	free(o->rsig);
 	free(o);
 }
 
@@ -1761,11 +2215,6 @@ build_notice(struct out_job *o)
 	return (doc);
 }
 
-/* The columns of out_receipt_sql: the receipt of one bid (접수증). */
-enum {
-	R_NO, R_NOTICE, R_ORD, R_DATE, R_TIME, R_BIZNO, R_NAME, R_BID,
-	R_HASH, R_ISSUED, R_NOTICE_ID, R_NCOLS
-};
 
 /* The bidder's own bids only ($2: the caller's organisation). */
 static const char *out_receipt_sql =
@@ -1774,44 +2223,63 @@ static const char *out_receipt_sql =
     "to_char(b.received_at AT TIME ZONE 'Asia/Seoul', 'HH24:MI:SS.US') "
     "|| '+09:00', o.bizno, o.name, b.id, encode(b.bid_hash, 'hex'), "
     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "n.id "
+    "n.id, to_char(b.received_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
     "FROM bidding.bid b JOIN bidding.notice n ON n.id = b.notice_id "
     "JOIN portal.org o ON o.id = b.org_id "
     "WHERE b.id = $1 AND b.org_id = $2";
+
+/*
+ * The children of a TenderReceipt from the columns of out_receipt_sql and
+ * the signed receipt text (base64; NULL: none). Shared by the outbound
+ * receipt and the answer to an accepted Tender, so both say the same.
+ */
+static void
+receipt_fill(xmlNodePtr root, char *const *v, const char *rtext,
+    const char *rsig, char *id, size_t idlen)
+{
+	xmlNodePtr	 n;
+	char		 ref[EDOC_ID_MAX + 1];
+
+	snprintf(id, idlen, "RCP-%s", v[R_NO]);
+	snprintf(ref, sizeof(ref), "BID-%s", v[R_BID]);
+	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	x_add(root, "ID", id);
+	x_add(root, "IssueDateTime", v[R_ISSUED]);
+	x_add(root, "ReceiptNumber", v[R_NO]);
+	x_add(root, "ContractFolderID", v[R_NOTICE]);
+	x_add(root, "NoticeOrder", v[R_ORD]);
+	x_add(root, "RegisteredDate", v[R_DATE]);
+	x_add(root, "RegisteredTime", v[R_TIME]);
+	n = x_add(root, "SenderParty", NULL);
+	x_add(n, "PortalID", "G2B");
+	x_add(n, "Name", "G2B");
+	n = x_add(root, "TendererParty", NULL);
+	x_add(n, "BusinessRegistrationNumber", v[R_BIZNO]);
+	x_add(n, "Name", v[R_NAME]);
+	n = x_add(root, "TenderDocumentReference", NULL);
+	x_add(n, "ID", ref);
+	x_add(n, "DocumentHash", v[R_HASH]);
+	if (rtext != NULL && rsig != NULL) {
+		n = x_add(root, "ReceiptSignature", NULL);
+		x_add(n, "ReceiptText", rtext);
+		x_add(n, "SignatureValue", rsig);
+	}
+}
 
 static xmlDocPtr
 build_receipt(struct out_job *o)
 {
 	xmlDocPtr	 doc;
-	xmlNodePtr	 root, n;
+	xmlNodePtr	 root;
 	xmlNsPtr	 ns;
-	char		 ref[EDOC_ID_MAX + 1];
 
 	doc = xmlNewDoc((const xmlChar *)"1.0");
 	root = xmlNewNode(NULL, (const xmlChar *)"TenderReceipt");
 	ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL);
 	xmlSetNs(root, ns);
 	xmlDocSetRootElement(doc, root);
-
-	snprintf(o->id, sizeof(o->id), "RCP-%s", o->v[R_NO]);
-	snprintf(ref, sizeof(ref), "BID-%s", o->v[R_BID]);
-	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
-	x_add(root, "ID", o->id);
-	x_add(root, "IssueDateTime", o->v[R_ISSUED]);
-	x_add(root, "ReceiptNumber", o->v[R_NO]);
-	x_add(root, "ContractFolderID", o->v[R_NOTICE]);
-	x_add(root, "NoticeOrder", o->v[R_ORD]);
-	x_add(root, "RegisteredDate", o->v[R_DATE]);
-	x_add(root, "RegisteredTime", o->v[R_TIME]);
-	n = x_add(root, "SenderParty", NULL);
-	x_add(n, "PortalID", "G2B");
-	x_add(n, "Name", "G2B");
-	n = x_add(root, "TendererParty", NULL);
-	x_add(n, "BusinessRegistrationNumber", o->v[R_BIZNO]);
-	x_add(n, "Name", o->v[R_NAME]);
-	n = x_add(root, "TenderDocumentReference", NULL);
-	x_add(n, "ID", ref);
-	x_add(n, "DocumentHash", o->v[R_HASH]);
+	receipt_fill(root, o->v, o->rtext, o->rsig, o->id, sizeof(o->id));
 	return (doc);
 }
 
@@ -1904,6 +2372,91 @@ build_award(struct out_job *o)
 	return (doc);
 }
 
+/* The columns of out_contract_sql: one contract (계약서). */
+enum {
+	C_NO, C_NOTICE, C_TITLE, C_FAMILY, C_METHOD, C_ACODE, C_ANAME,
+	C_BIZNO, C_SNAME, C_REP, C_AMOUNT, C_STARTS, C_ENDS, C_STATUS,
+	C_ITEMS, C_ISSUED, C_NOTICE_ID, C_ID, C_NCOLS
+};
+
+/*
+ * To its two parties only ($2: the caller's organisation). The portal's
+ * contracts come from a lowest-price or qualification award of one bid
+ * for all the items: lump-sum (총액), the items those of the bid's order.
+ */
+static const char *out_contract_sql =
+    "SELECT c.contract_no, n.notice_no, v.title, v.family, "
+    "v.contract_method, a.agency_code, a.name, s.bizno, s.name, "
+    "coalesce(s.representative, ''), c.amount, "
+    "coalesce(to_char(c.starts, 'YYYY-MM-DD'), ''), "
+    "coalesce(to_char(c.ends, 'YYYY-MM-DD'), ''), c.status, "
+    "(SELECT string_agg(i.line || '|' || i.code || '|' || "
+    "trim_scale(i.quantity)::text || '|' || i.unit, E'\\n' ORDER BY i.line) "
+    "FROM bidding.notice_item i WHERE i.notice_id = n.id "
+    "AND i.ord = b.ord), "
+    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "n.id, c.id "
+    "FROM bidding.contract c JOIN bidding.notice n ON n.id = c.notice_id "
+    "JOIN bidding.bid b ON b.id = c.bid_id "
+    "JOIN bidding.notice_version v ON v.notice_id = n.id AND v.ord = b.ord "
+    "JOIN portal.org a ON a.id = c.agency_id "
+    "JOIN portal.org s ON s.id = c.supplier_id "
+    "WHERE c.id = $1 AND $2 IN (c.agency_id, c.supplier_id)";
+
+static xmlDocPtr
+build_contract(struct out_job *o)
+{
+	xmlDocPtr	 doc;
+	xmlNodePtr	 root, n, m, it;
+	xmlNsPtr	 ns;
+	char		*line, *save, *f[4];
+	int		 i;
+
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"Contract");
+	ns = xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL);
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+
+	snprintf(o->id, sizeof(o->id), "CTR-%s", o->v[C_NO]);
+	x_add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	x_add(root, "ID", o->id);
+	x_add(root, "IssueDateTime", o->v[C_ISSUED]);
+	x_add(root, "ContractID", o->v[C_NO]);
+	x_add(root, "ContractFolderID", o->v[C_NOTICE]);
+	x_add(root, "Name", o->v[C_TITLE]);
+	x_add(root, "ProcurementTypeCode", o->v[C_FAMILY]);
+	x_add(root, "ProcedureCode", o->v[C_METHOD]);
+	n = x_add(root, "ContractingParty", NULL);
+	x_add(n, "AgencyCode", o->v[C_ACODE]);
+	x_add(n, "Name", o->v[C_ANAME]);
+	n = x_add(root, "ContractorParty", NULL);
+	x_add(n, "BusinessRegistrationNumber", o->v[C_BIZNO]);
+	x_add(n, "Name", o->v[C_SNAME]);
+	if (o->v[C_REP][0] != '\0')
+		x_add(n, "RepresentativeName", o->v[C_REP]);
+	x_amount(root, "LumpSumAmount", o->v[C_AMOUNT]);
+	if (o->v[C_STARTS][0] != '\0' && o->v[C_ENDS][0] != '\0') {
+		n = x_add(root, "ValidityPeriod", NULL);
+		x_add(n, "StartDate", o->v[C_STARTS]);
+		x_add(n, "EndDate", o->v[C_ENDS]);
+	}
+	for (line = strtok_r(o->v[C_ITEMS], "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < 4; i++)
+			f[i] = strsep(&line, "|");
+		if (f[3] == NULL)
+			continue;
+		it = x_add(root, "ContractItem", NULL);
+		x_add(it, "LineID", f[0]);
+		x_add(it, "CommodityCode", f[1]);
+		m = x_add(it, "Quantity", f[2]);
+		xmlNewProp(m, (const xmlChar *)"unitCode", (const xmlChar *)f[3]);
+	}
+	x_add(root, "StatusCode", o->v[C_STATUS]);
+	return (doc);
+}
+
 /* Build, sign with the portal's key and check what will be sent. */
 static int
 out_work(void *arg)
@@ -1920,6 +2473,8 @@ out_work(void *arg)
 		doc = build_receipt(o);
 	else if (o->kind == EDOC_AWARD)
 		doc = build_award(o);
+	else if (o->kind == EDOC_CONTRACT)
+		doc = build_contract(o);
 	else
 		doc = build_notice(o);
 	if (edoc_outbound(doc, ex.key_pem, ex.cert_pem, &o->out, &o->outlen,
@@ -1985,6 +2540,8 @@ out_authed(struct g2b_ctx *ctx)
 	vals[1] = ctx->s[1] != NULL && ctx->s[1][0] != '\0' ? ctx->s[1] : "0";
 	if (ctx->route == &route_out_receipt)
 		return (g2b_query(ctx, out_loaded, out_receipt_sql, 2, vals));
+	if (ctx->route == &route_out_contract)
+		return (g2b_query(ctx, out_loaded, out_contract_sql, 2, vals));
 	/* Awards are public once made. */
 	if (ctx->route == &route_out_award)
 		return (g2b_query(ctx, out_loaded, out_award_sql, 1, vals));
@@ -2012,6 +2569,9 @@ out_loaded(struct g2b_ctx *ctx)
 	} else if (ctx->route == &route_out_award) {
 		o->kind = EDOC_AWARD;
 		ncols = A_NCOLS;
+	} else if (ctx->route == &route_out_contract) {
+		o->kind = EDOC_CONTRACT;
+		ncols = C_NCOLS;
 	} else {
 		o->kind = EDOC_NOTICE;
 		ncols = N_NCOLS;
@@ -2023,6 +2583,14 @@ out_loaded(struct g2b_ctx *ctx)
 	}
 	if (o->nv != ncols)
 		fatal("exchange: outbound query has %d columns", o->nv);
+	/* The receipt key signs on the worker, as for the browser's. */
+	if (o->kind == EDOC_RECEIPT && receipt_signed(o->v[R_NO],
+	    o->v[R_NOTICE], o->v[R_ORD], o->v[R_BIZNO], o->v[R_HASH],
+	    o->v[R_RECEIVED], &o->rtext, &o->rsig) == -1) {
+		kore_log(LOG_ERR, "exchange: receipt of bid %s failed",
+		    o->v[R_BID]);
+		return (g2b_error(ctx, 500));
+	}
 	return (g2b_task(ctx, out_work, o, out_built));
 }
 
@@ -2055,6 +2623,10 @@ out_built(struct g2b_ctx *ctx)
 	if (o->kind == EDOC_AWARD)
 		vals[7] = o->v[A_NOTICE_ID];
 	vals[8] = NULL;
+	if (o->kind == EDOC_CONTRACT) {
+		vals[7] = o->v[C_NOTICE_ID];
+		vals[8] = o->v[C_ID];
+	}
 	r = g2b_query(ctx, out_stored,
 	    "INSERT INTO exchange.document (direction, doc_type, doc_id, "
 	    "receiver_org, sha256, body, sig_status, result, http_status, "
@@ -2093,4 +2665,10 @@ int
 page_edoc_out_award(struct http_request *req)
 {
 	return (g2b_run(req, &route_out_award));
+}
+
+int
+page_edoc_out_contract(struct http_request *req)
+{
+	return (g2b_run(req, &route_out_contract));
 }
