@@ -165,6 +165,56 @@ positive_qty(const char *s)
 	return (0);
 }
 
+/*
+ * The nominee fields: every number well formed, each kept once, at most
+ * NOTICE_MAX_NOMINEES. Errors on field "nominees".
+ */
+static void
+check_nominees(const struct notice_input *in, struct notice_checked *c)
+{
+	static const char	 sep[] = " \t\r\n,;";
+	const char		*p;
+	char			 tok[32], digits[11];
+	size_t			 f, len, i;
+
+	for (f = 0; f < in->nnominee_fields && f < NOTICE_MAX_NOMINEES; f++) {
+		if ((p = in->nominees[f]) == NULL)
+			continue;
+		for (;;) {
+			p += strspn(p, sep);
+			if (*p == '\0')
+				break;
+			len = strcspn(p, sep);
+			if (len >= sizeof(tok)) {
+				err(c, "nominees", "err.nominee_format");
+				return;
+			}
+			memcpy(tok, p, len);
+			tok[len] = '\0';
+			p += len;
+			if (!bizno_normalize(tok, digits) ||
+			    !bizno_check_digit(digits)) {
+				err(c, "nominees", "err.nominee_format");
+				return;
+			}
+			for (i = 0; i < c->nnominees; i++) {
+				if (!strcmp(c->nominees[i], digits))
+					break;
+			}
+			if (i < c->nnominees)
+				continue;
+			if (c->nnominees == NOTICE_MAX_NOMINEES) {
+				err(c, "nominees", "err.nominees_too_many");
+				return;
+			}
+			memcpy(c->nominees[c->nnominees++], digits, 11);
+		}
+	}
+	if (c->nnominees > 0 && (in->contract_method == NULL ||
+	    strcmp(in->contract_method, "nominated") != 0))
+		err(c, "nominees", "err.nominees_not_nominated");
+}
+
 int
 notice_check(const struct notice_input *in, struct notice_checked *c)
 {
@@ -254,6 +304,7 @@ notice_check(const struct notice_input *in, struct notice_checked *c)
 	}
 	if (c->nitems == 0)
 		err(c, "items", "err.items_required");
+	check_nominees(in, c);
 	return (c->nerrors == 0);
 }
 

@@ -11,6 +11,7 @@
 
 #define NOTICE_MAX_ITEMS	10
 #define NOTICE_AMOUNT_MAX	INT64_C(1000000000000000)	/* 10^15 won */
+#define NOTICE_MAX_NOMINEES	100	/* 지명업체 of a nominated notice */
 
 struct notice_item_in {
 	const char	*code;		/* 8-digit category code */
@@ -34,6 +35,12 @@ struct notice_input {
 	const char		*officer;	/* user id */
 	struct notice_item_in	 items[NOTICE_MAX_ITEMS];
 	size_t			 nitems;	/* rows submitted */
+	/*
+	 * Nominees (지명업체) by 사업자등록번호: each field holds one or more
+	 * numbers, separated by newlines, spaces, commas or semicolons.
+	 */
+	const char		*nominees[NOTICE_MAX_NOMINEES];
+	size_t			 nnominee_fields;
 };
 
 struct notice_error {
@@ -50,11 +57,18 @@ struct notice_checked {
 	char		 opening_at[17];
 	size_t		 nitems;		/* non-empty rows */
 	struct notice_item_in items[NOTICE_MAX_ITEMS];
+	char		 nominees[NOTICE_MAX_NOMINEES][11];	/* digits */
+	size_t		 nnominees;		/* distinct, in input order */
 	struct notice_error errors[32];
 	size_t		 nerrors;
 };
 
-/* 1 if the draft is acceptable; errors (field, key) otherwise. */
+/*
+ * 1 if the draft is acceptable; errors (field, key) otherwise. Nominees
+ * are checked for form (10 digits, check digit), count and contract method
+ * only: whether they are approved suppliers is the database's to say. A
+ * nominated draft may have fewer than two (publication refuses it).
+ */
 int	notice_check(const struct notice_input *, struct notice_checked *);
 
 /* Parse an amount in won ("1,234,000" or "1234000"); 0 or -1. */

@@ -34,9 +34,13 @@ static int	list_loaded(struct g2b_ctx *);
 static int	detail_get(struct g2b_ctx *);
 static int	detail_loaded(struct g2b_ctx *);
 static int	detail_items(struct g2b_ctx *);
+static int	detail_nominees(struct g2b_ctx *);
 static int	nform_get(struct g2b_ctx *);
 static int	form_draft_loaded(struct g2b_ctx *);
 static int	form_items_loaded(struct g2b_ctx *);
+static int	form_nominees_loaded(struct g2b_ctx *);
+static int	nominees_checked(struct g2b_ctx *);
+static int	nform_save(struct g2b_ctx *);
 static int	form_render(struct g2b_ctx *, int);
 static int	form_officers_loaded(struct g2b_ctx *);
 static int	nform_post(struct g2b_ctx *);
@@ -338,6 +342,8 @@ detail_loaded(struct g2b_ctx *ctx)
 	notice_won_var(v, "n_base", g2b_val(ctx, 0, 7));
 	notice_won_var(v, "n_budget", g2b_val(ctx, 0, 8));
 	g2b_label(ctx, v, "n_contract", "contract", g2b_val(ctx, 0, 9));
+	if (!strcmp(g2b_val(ctx, 0, 9), "nominated"))
+		tmpl_set(v, "n_nominated", "1");
 	g2b_label(ctx, v, "n_award", "award", g2b_val(ctx, 0, 10));
 	tmpl_set(v, "n_range", g2b_val(ctx, 0, 11));
 	if (*g2b_val(ctx, 0, 12) != '\0')
@@ -410,6 +416,34 @@ detail_items(struct g2b_ctx *ctx)
 		tmpl_set(row, "qty", g2b_val(ctx, i, 3));
 		tmpl_set(row, "unit", g2b_val(ctx, i, 4));
 	}
+	/* The nominees of the order shown: public, as in KONEPS. */
+	vals[0] = ctx->s[0];
+	return (g2b_query(ctx, detail_nominees,
+	    "SELECT o.name, o.bizno FROM bidding.notice n "
+	    "JOIN bidding.notice_version v ON v.notice_id = n.id AND "
+	    "v.ord = n.cur_ord JOIN bidding.notice_nominee m ON "
+	    "m.notice_id = n.id AND m.ord = n.cur_ord JOIN portal.org o ON "
+	    "o.id = m.org_id WHERE n.id = $1 AND v.contract_method = "
+	    "'nominated' ORDER BY o.name, o.bizno", 1, vals));
+}
+
+static int
+detail_nominees(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	const char		*vals[1];
+	char			 fmt[16];
+	int			 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "nominees");
+		tmpl_set(row, "name", g2b_val(ctx, i, 0));
+		bizno_format(g2b_val(ctx, i, 1), fmt);
+		tmpl_set(row, "bizno", fmt);
+	}
+	tmpl_setf(ctx->vars, "n_nominee_count", "%d", g2b_rows(ctx));
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, detail_history,
 	    "SELECT ord, kind, coalesce(reason, ''), "
@@ -508,8 +542,9 @@ form_draft_loaded(struct g2b_ctx *ctx)
 static int
 form_items_loaded(struct g2b_ctx *ctx)
 {
-	char	name[32];
-	int	i;
+	const char	*vals[2];
+	char		 name[32];
+	int		 i;
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
@@ -521,6 +556,31 @@ form_items_loaded(struct g2b_ctx *ctx)
 		snprintf(name, sizeof(name), "f_item_unit_%d", i);
 		tmpl_set(ctx->vars, name, g2b_val(ctx, i, 2));
 	}
+	vals[0] = ctx->s[0];
+	vals[1] = tmpl_get(ctx->vars, "f_ord");
+	return (g2b_query(ctx, form_nominees_loaded,
+	    "SELECT o.bizno FROM bidding.notice_nominee m JOIN portal.org o "
+	    "ON o.id = m.org_id WHERE m.notice_id = $1 AND m.ord = $2::int "
+	    "ORDER BY o.name, o.bizno", 2, vals));
+}
+
+/* The nominees in the form: one number a line, XXX-XX-XXXXX. */
+static int
+form_nominees_loaded(struct g2b_ctx *ctx)
+{
+	struct strbuf	b;
+	char		fmt[16];
+	int		i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	strbuf_init(&b);
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		bizno_format(g2b_val(ctx, i, 0), fmt);
+		strbuf_appendf(&b, "%s%s", i ? "\n" : "", fmt);
+	}
+	tmpl_set(ctx->vars, "f_nominees", b.data ? b.data : "");
+	strbuf_cleanup(&b);
 	return (form_render(ctx, 200));
 }
 
@@ -613,6 +673,7 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 	    "bid_close", "opening_at", "officer", "reason", "ord", NULL };
 	const char	*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
 	const char	*unitv[NOTICE_MAX_ITEMS], *v;
+	struct strbuf	 nb;
 	char		 name[40];
 	size_t		 nc, nq, nu, i;
 	int		 ok;
@@ -644,6 +705,14 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 		in->items[i].qty = i < nq ? qtyv[i] : "";
 		in->items[i].unit = i < nu ? unitv[i] : "";
 	}
+	/* A textarea (one number a line) or repeated fields. */
+	in->nnominee_fields = form_get_all(&ctx->body, "nominees",
+	    in->nominees, NOTICE_MAX_NOMINEES);
+	strbuf_init(&nb);
+	for (i = 0; i < in->nnominee_fields; i++)
+		strbuf_appendf(&nb, "%s%s", i ? "\n" : "", in->nominees[i]);
+	tmpl_set(ctx->vars, "f_nominees", nb.data ? nb.data : "");
+	strbuf_cleanup(&nb);
 
 	for (i = 0; fields[i] != NULL; i++) {
 		if ((v = g2b_post(ctx, fields[i])) != NULL) {
@@ -672,6 +741,10 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 		v = g2b_post(ctx, "ord");
 		if (v == NULL || !valid_id(v))
 			return (-1);
+		/* A published nominated order names at least two. */
+		if (ok && !strcmp(in->contract_method, "nominated") &&
+		    c->nnominees < 2)
+			g2b_field_error(ctx, "nominees", "err.nominees_min");
 	}
 	return (ok && !ctx->invalid);
 }
@@ -679,15 +752,16 @@ nform_read(struct g2b_ctx *ctx, struct notice_input *in,
 /* The values a draft and an amendment share, in one order for both. */
 struct nform_params {
 	char		 base[24], budget[24], range[8];
-	struct strbuf	 codes, qtys, units;
+	struct strbuf	 codes, qtys, units, nominees;
 };
 
-#define NFORM_NPARAMS	16
+#define NFORM_NPARAMS	17
 
 /*
- * Fill vals[0..15]: family, title, base, budget, contract, award, range,
- * region, category, start, close, opening, officer, and the items as
- * PostgreSQL arrays (codes, quantities, units).
+ * Fill vals[0..16]: family, title, base, budget, contract, award, range,
+ * region, category, start, close, opening, officer, the items as
+ * PostgreSQL arrays (codes, quantities, units) and the nominees' business
+ * registration numbers (text[]).
  */
 static void
 nform_params(const struct notice_input *in, const struct notice_checked *c,
@@ -695,8 +769,13 @@ nform_params(const struct notice_input *in, const struct notice_checked *c,
 {
 	const char	*codev[NOTICE_MAX_ITEMS], *qtyv[NOTICE_MAX_ITEMS];
 	const char	*unitv[NOTICE_MAX_ITEMS];
+	const char	*nomv[NOTICE_MAX_NOMINEES];
 	size_t		 i;
 
+	for (i = 0; i < c->nnominees; i++)
+		nomv[i] = c->nominees[i];
+	strbuf_init(&p->nominees);
+	pg_array(&p->nominees, nomv, c->nnominees);
 	for (i = 0; i < c->nitems; i++) {
 		codev[i] = c->items[i].code;
 		qtyv[i] = c->items[i].qty;
@@ -727,6 +806,7 @@ nform_params(const struct notice_input *in, const struct notice_checked *c,
 	vals[13] = p->codes.data;
 	vals[14] = p->qtys.data;
 	vals[15] = p->units.data;
+	vals[16] = p->nominees.data;
 }
 
 static void
@@ -735,6 +815,7 @@ nform_params_cleanup(struct nform_params *p)
 	strbuf_cleanup(&p->codes);
 	strbuf_cleanup(&p->qtys);
 	strbuf_cleanup(&p->units);
+	strbuf_cleanup(&p->nominees);
 }
 
 static int
@@ -743,7 +824,7 @@ nform_post(struct g2b_ctx *ctx)
 	struct notice_input	 in;
 	struct notice_checked	 c;
 	struct nform_params	 p;
-	const char		*vals[3 + NFORM_NPARAMS];
+	const char		*vals[1], *pv[NFORM_NPARAMS];
 	char			 id[24];
 	int			 r;
 
@@ -759,6 +840,55 @@ nform_post(struct g2b_ctx *ctx)
 		tmpl_set(ctx->vars, "form_error", "1");
 		return (form_render(ctx, 400));
 	}
+	if (c.nnominees > 0) {
+		/* Unknown, unapproved or non-supplier numbers, named. */
+		nform_params(&in, &c, &p, pv);
+		vals[0] = pv[16];
+		g2b_query(ctx, nominees_checked,
+		    "SELECT bizno, problem FROM bidding.nominee_problems("
+		    "$1::text[])", 1, vals);
+		nform_params_cleanup(&p);
+		return (STEP_WAIT);
+	}
+	return (nform_save(ctx));
+}
+
+static int
+nominees_checked(struct g2b_ctx *ctx)
+{
+	struct tmpl_vars	*row;
+	char			 fmt[16], key[48];
+	int			 i;
+
+	if (ctx->db_error)
+		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) == 0)
+		return (nform_save(ctx));
+	for (i = 0; i < g2b_rows(ctx); i++) {
+		row = tmpl_row(ctx->vars, "nominee_problems");
+		bizno_format(g2b_val(ctx, i, 0), fmt);
+		tmpl_set(row, "bizno", fmt);
+		snprintf(key, sizeof(key), "nominee.problem.%s",
+		    g2b_val(ctx, i, 1));
+		tmpl_set(row, "problem", g2b_msg(ctx, key));
+	}
+	tmpl_set(ctx->vars, "has_nominee_problems", "1");
+	g2b_field_error(ctx, "nominees", "err.nominee_invalid");
+	tmpl_set(ctx->vars, "form_error", "1");
+	return (form_render(ctx, 400));
+}
+
+/* The checked draft or amendment, saved (form variables already kept). */
+static int
+nform_save(struct g2b_ctx *ctx)
+{
+	struct notice_input	 in;
+	struct notice_checked	 c;
+	struct nform_params	 p;
+	const char		*vals[4 + NFORM_NPARAMS];
+
+	if (nform_read(ctx, &in, &c) != 1)
+		return (g2b_error(ctx, 400));
 	if (ctx->n[2]) {
 		vals[0] = ctx->s[0];
 		vals[1] = ctx->user.org_id;
@@ -774,14 +904,15 @@ nform_post(struct g2b_ctx *ctx)
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[0];
 	nform_params(&in, &c, &p, vals + 2);
-	vals[18] = ctx->ip;
+	vals[19] = ctx->ip;
 	g2b_query(ctx, form_saved,
 	    "SELECT bidding.draft_save($1, $2::bigint, $3, $4, $5::bigint, "
 	    "$6::bigint, $7, $8, $9::int, $10, $11, "
 	    "$12::timestamp AT TIME ZONE 'Asia/Seoul', "
 	    "$13::timestamp AT TIME ZONE 'Asia/Seoul', "
 	    "$14::timestamp AT TIME ZONE 'Asia/Seoul', $15::bigint, "
-	    "$16::text[], $17::numeric[], $18::text[], $19::inet)", 19, vals);
+	    "$16::text[], $17::numeric[], $18::text[], $19::text[], "
+	    "$20::inet)", 20, vals);
 	nform_params_cleanup(&p);
 	return (STEP_WAIT);
 }
@@ -826,16 +957,16 @@ amend_current(struct g2b_ctx *ctx)
 	vals[2] = g2b_val(ctx, 0, 0);
 	vals[3] = g2b_post(ctx, "reason");
 	nform_params(&in, &c, &p, vals + 4);
-	vals[20] = prices;
-	vals[21] = ctx->ip;
+	vals[21] = prices;
+	vals[22] = ctx->ip;
 	g2b_query(ctx, amend_saved,
 	    "SELECT bidding.notice_amend($1, $2, $3::int, $4, $5, $6, "
 	    "$7::bigint, $8::bigint, $9, $10, $11::int, $12, $13, "
 	    "$14::timestamp AT TIME ZONE 'Asia/Seoul', "
 	    "$15::timestamp AT TIME ZONE 'Asia/Seoul', "
 	    "$16::timestamp AT TIME ZONE 'Asia/Seoul', $17::bigint, "
-	    "$18::text[], $19::numeric[], $20::text[], $21, $22::inet)",
-	    22, vals);
+	    "$18::text[], $19::numeric[], $20::text[], $21::text[], $22, "
+	    "$23::inet)", 23, vals);
 	nform_params_cleanup(&p);
 	free(prices);
 	return (STEP_WAIT);
@@ -864,6 +995,12 @@ amend_saved(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 404));
 	if (!strcmp(r, "not_published"))
 		return (g2b_error(ctx, 409));
+	if (!strcmp(r, "nominee_invalid") || !strcmp(r, "nominees")) {
+		g2b_field_error(ctx, "nominees", !strcmp(r, "nominees") ?
+		    "err.nominees_min" : "err.nominee_invalid");
+		tmpl_set(ctx->vars, "form_error", "1");
+		return (form_render(ctx, 400));
+	}
 	g2b_field_error(ctx, !strcmp(r, "bad_officer") ? "officer" :
 	    !strcmp(r, "closed") ? "bid_close" : "reason",
 	    !strcmp(r, "bad_officer") ? "err.choose" :
@@ -990,6 +1127,12 @@ form_saved(struct g2b_ctx *ctx)
 			tmpl_set(ctx->vars, "form_error", "1");
 			return (form_render(ctx, 400));
 		}
+		/* A nominee that stopped being an approved supplier. */
+		if (!strcmp(ctx->sqlstate, "23514")) {
+			g2b_field_error(ctx, "nominees", "err.nominee_invalid");
+			tmpl_set(ctx->vars, "form_error", "1");
+			return (form_render(ctx, 400));
+		}
 		return (g2b_error(ctx, 503));
 	}
 	if (g2b_rows(ctx) != 1 || g2b_isnull(ctx, 0, 0)) {
@@ -1015,7 +1158,9 @@ page_notice_publish(struct http_request *req)
 static const char *const draft_sql =
     "SELECT n.id, v.title, v.base_amount, v.range_milli, "
     "v.officer_id = $2::bigint, v.bid_close > now(), "
-    "to_char(n.updated_at, 'YYYY-MM-DD HH24:MI:SS.US TZH') "
+    "to_char(n.updated_at, 'YYYY-MM-DD HH24:MI:SS.US TZH'), "
+    "v.contract_method = 'nominated' AND "
+    "cardinality(bidding.nominee_biznos(n.id, 0)) < 2 "
     "FROM bidding.notice n JOIN bidding.notice_version v ON "
     "v.notice_id = n.id AND v.ord = 0 WHERE n.id = $1 AND "
     "n.status = 'draft' AND n.agency_id = $3::bigint";
@@ -1053,6 +1198,9 @@ publish_loaded(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 403));
 	tmpl_set(ctx->vars, "n_title", g2b_val(ctx, 0, 1));
 	notice_won_var(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
+	/* Said up front: publication would be refused. */
+	if (!strcmp(g2b_val(ctx, 0, 7), "t"))
+		g2b_field_error(ctx, "passphrase", "err.nominees_min");
 	return (publish_page(ctx, 200));
 }
 
@@ -1110,6 +1258,8 @@ publish_draft(struct g2b_ctx *ctx)
 	notice_won_var(ctx->vars, "n_base", g2b_val(ctx, 0, 2));
 	if (strcmp(g2b_val(ctx, 0, 5), "t") != 0)
 		g2b_field_error(ctx, "passphrase", "err.too_late");
+	else if (!strcmp(g2b_val(ctx, 0, 7), "t"))
+		g2b_field_error(ctx, "passphrase", "err.nominees_min");
 	if (ctx->invalid) {
 		tmpl_set(ctx->vars, "form_error", "1");
 		return (publish_page(ctx, 400));
@@ -1172,7 +1322,7 @@ publish_done(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 409));
 	g2b_field_error(ctx, "passphrase", !strcmp(r, "too_late") ?
 	    "err.too_late" : !strcmp(r, "changed") ? "err.draft_changed" :
-	    "err.no_floor");
+	    !strcmp(r, "nominees") ? "err.nominees_min" : "err.no_floor");
 	tmpl_set(ctx->vars, "form_error", "1");
 	return (publish_page(ctx, 400));
 }
@@ -1269,7 +1419,11 @@ api_get(struct g2b_ctx *ctx)
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS+09:00'), "
 	    "to_char(c.opening_at AT TIME ZONE 'Asia/Seoul', "
 	    "'YYYY-MM-DD\"T\"HH24:MI:SS+09:00'), "
-	    "c.status, coalesce(c.region_limit, ''), c.id "
+	    "c.status, coalesce(c.region_limit, ''), c.id, "
+	    "coalesce((SELECT json_agg(json_build_object('name', o.name, "
+	    "'bizno', o.bizno::text) ORDER BY o.name, o.bizno) FROM "
+	    "bidding.notice_nominee m JOIN portal.org o ON o.id = m.org_id "
+	    "WHERE m.notice_id = c.id AND m.ord = c.cur_ord), '[]')::text "
 	    "FROM bidding.notice_current c WHERE ($1::bigint IS NULL OR "
 	    "c.pub_seq > $1::bigint) ORDER BY c.pub_seq LIMIT $2::int", 2,
 	    vals));
@@ -1319,6 +1473,8 @@ api_loaded(struct g2b_ctx *ctx)
 		json_str(&b, "openingAt", g2b_val(ctx, i, 13), 1);
 		json_str(&b, "status", g2b_val(ctx, i, 14), 1);
 		json_str(&b, "regionLimit", g2b_val(ctx, i, 15), 1);
+		/* Built by PostgreSQL's json_agg: already JSON. */
+		strbuf_appendf(&b, ",\"nominees\":%s", g2b_val(ctx, i, 17));
 		strbuf_appendf(&b, ",\"url\":\"/notices/%s\"}",
 		    g2b_val(ctx, i, 16));
 	}

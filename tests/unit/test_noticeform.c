@@ -1134,6 +1134,139 @@ test_qty_other_characters_refused(void **state)
 	assert_false(qty_ok(NULL));
 }
 
+/* ---------------------------------------------------------------------
+ * Nominees (지명업체) of a nominated competition
+ */
+
+static void
+test_nominees_parsed_normalised_and_deduplicated(void **state)
+{
+	struct notice_input	in;
+	struct notice_checked	c;
+
+	(void)state;
+	valid_input(&in);
+	in.contract_method = "nominated";
+	in.nominees[0] = "123-45-67891\r\n2208162517, 1234567891;\n\n";
+	in.nominees[1] = " 220-81-62517 ";
+	in.nnominee_fields = 2;
+	assert_int_equal(notice_check(&in, &c), 1);
+	assert_int_equal(c.nnominees, 2);
+	assert_string_equal(c.nominees[0], "1234567891");
+	assert_string_equal(c.nominees[1], "2208162517");
+}
+
+static void
+test_nominees_fewer_than_two_left_to_publication(void **state)
+{
+	struct notice_input	in;
+	struct notice_checked	c;
+
+	(void)state;
+	valid_input(&in);
+	in.contract_method = "nominated";
+	assert_int_equal(notice_check(&in, &c), 1);
+	assert_int_equal(c.nnominees, 0);
+	in.nominees[0] = "1234567891";
+	in.nnominee_fields = 1;
+	assert_int_equal(notice_check(&in, &c), 1);
+	assert_int_equal(c.nnominees, 1);
+}
+
+static void
+test_nominee_bad_check_digit_refused(void **state)
+{
+	struct notice_input	in;
+
+	(void)state;
+	valid_input(&in);
+	in.contract_method = "nominated";
+	in.nominees[0] = "1234567891\n1234567890";
+	in.nnominee_fields = 1;
+	assert_one_error(&in, "nominees", "err.nominee_format");
+}
+
+static void
+test_nominee_malformed_refused(void **state)
+{
+	static const char *const bad[] = { "123456789", "12345678911",
+	    "123-456-7891", "12-345-67891", "123.45.67891", "abcdefghij",
+	    "123-45-6789１", "1234567891x", "x", NULL };
+	struct notice_input	in;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; bad[i] != NULL; i++) {
+		valid_input(&in);
+		in.contract_method = "nominated";
+		in.nominees[0] = "2208162517";
+		in.nominees[1] = bad[i];
+		in.nnominee_fields = 2;
+		assert_one_error(&in, "nominees", "err.nominee_format");
+	}
+}
+
+static void
+test_nominees_only_for_nominated_competition(void **state)
+{
+	static const char *const methods[] = { "open", "restricted",
+	    "direct", NULL };
+	struct notice_input	in;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; methods[i] != NULL; i++) {
+		valid_input(&in);
+		in.contract_method = methods[i];
+		in.region_limit = "11";
+		in.nominees[0] = "1234567891\n2208162517";
+		in.nnominee_fields = 1;
+		assert_one_error(&in, "nominees",
+		    "err.nominees_not_nominated");
+		/* Empty lines are no nominees. */
+		in.nominees[0] = " \r\n ";
+		assert_accepted(&in);
+	}
+}
+
+static void
+test_nominees_capped(void **state)
+{
+	static char		buf[NOTICE_MAX_NOMINEES + 1][16];
+	struct notice_input	in;
+	struct notice_checked	c;
+	size_t			i, n;
+	int			d, w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 }, sum;
+
+	(void)state;
+	valid_input(&in);
+	in.contract_method = "nominated";
+	/* 101 distinct valid numbers 100000000x..: check digit computed. */
+	for (n = 0; n <= NOTICE_MAX_NOMINEES; n++) {
+		snprintf(buf[n], sizeof(buf[n]), "%09zu", (size_t)100000000 + n);
+		for (i = 0, sum = 0; i < 9; i++)
+			sum += (buf[n][i] - '0') * w[i];
+		sum += (buf[n][8] - '0') * 5 / 10;
+		d = (10 - sum % 10) % 10;
+		buf[n][9] = (char)('0' + d);
+		buf[n][10] = '\0';
+	}
+	for (n = 0; n < NOTICE_MAX_NOMINEES; n++)
+		in.nominees[n] = buf[n];
+	in.nnominee_fields = NOTICE_MAX_NOMINEES;
+	assert_int_equal(notice_check(&in, &c), 1);
+	assert_int_equal(c.nnominees, NOTICE_MAX_NOMINEES);
+	/* The 101st, in the last field with the 100th. */
+	{
+		char	two[32];
+
+		snprintf(two, sizeof(two), "%s\n%s",
+		    buf[NOTICE_MAX_NOMINEES - 1], buf[NOTICE_MAX_NOMINEES]);
+		in.nominees[NOTICE_MAX_NOMINEES - 1] = two;
+		assert_one_error(&in, "nominees", "err.nominees_too_many");
+	}
+}
+
 int
 main(void)
 {
@@ -1196,6 +1329,12 @@ main(void)
 		cmocka_unit_test(test_qty_more_than_3_decimals_refused),
 		cmocka_unit_test(test_qty_13_integer_digits_refused),
 		cmocka_unit_test(test_qty_other_characters_refused),
+		cmocka_unit_test(test_nominees_parsed_normalised_and_deduplicated),
+		cmocka_unit_test(test_nominees_fewer_than_two_left_to_publication),
+		cmocka_unit_test(test_nominee_bad_check_digit_refused),
+		cmocka_unit_test(test_nominee_malformed_refused),
+		cmocka_unit_test(test_nominees_only_for_nominated_competition),
+		cmocka_unit_test(test_nominees_capped),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
