@@ -337,6 +337,21 @@ ex_bearer(struct g2b_ctx *ctx, char *out, size_t outlen)
 	return (0);
 }
 
+/*
+ * A throttled address (exchange.token_auth_ip): Retry-After, and the
+ * message of the error document.
+ */
+static const char *
+ex_throttled(struct g2b_ctx *ctx, const char *secs, char *msg, size_t len)
+{
+	http_response_header(ctx->req, "retry-after", secs);
+	if (msg == NULL)
+		return (NULL);
+	snprintf(msg, len, "too many unknown or revoked API tokens from this "
+	    "address: try again in %s seconds", secs);
+	return (msg);
+}
+
 static void
 utf8_cut(char *s, size_t max)
 {
@@ -1040,7 +1055,7 @@ in_post(struct g2b_ctx *ctx)
 	struct http_request	*req = ctx->req;
 	struct in_job		*j;
 	unsigned char		 d[SHA256_DIGEST_LENGTH];
-	const char		*ctype, *vals[2];
+	const char		*ctype, *vals[3];
 	char			 hash[TOKEN_HASH_LEN * 2 + 4], *sha;
 	size_t			 cap;
 	ssize_t			 n;
@@ -1089,15 +1104,16 @@ in_post(struct g2b_ctx *ctx)
 	sha = bytea_hex(d, sizeof(d));
 	vals[0] = hash;
 	vals[1] = sha;
+	vals[2] = ctx->ip;
 	g2b_keep(ctx, 0, sha);
 	free(sha);
 	return (g2b_query(ctx, in_authed,
 	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
 	    "coalesce(a.bizno, a.agency_code), a.certs, "
-	    "convert_from(d.answer, 'UTF8'), d.http_status "
-	    "FROM exchange.token_auth($1) a "
+	    "convert_from(d.answer, 'UTF8'), d.http_status, a.retry_after "
+	    "FROM exchange.token_auth_ip($1, $3) a "
 	    "LEFT JOIN LATERAL exchange.duplicate(a.org_id, $2) d ON true",
-	    2, vals));
+	    3, vals));
 }
 
 /* Split a PostgreSQL text[] of PEM certificates (no quotes inside). */
@@ -1132,9 +1148,13 @@ static int
 in_authed(struct g2b_ctx *ctx)
 {
 	struct in_job	*j = ctx->ptr;
+	char		 msg[160];
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
+	if (g2b_rows(ctx) == 1 && !g2b_isnull(ctx, 0, 8))
+		return (in_refuse(ctx, 429, "throttled", ex_throttled(ctx,
+		    g2b_val(ctx, 0, 8), msg, sizeof(msg))));
 	if (g2b_rows(ctx) != 1)
 		return (in_refuse(ctx, 401, "unauthorized", "unknown or "
 		    "revoked API token"));
@@ -1569,7 +1589,7 @@ cert_post(struct g2b_ctx *ctx)
 	struct kore_json	 json;
 	struct kore_json_item	*item;
 	char			 hash[TOKEN_HASH_LEN * 2 + 4], buf[4096];
-	const char		*vals[1];
+	const char		*vals[2];
 	struct strbuf		 body;
 	ssize_t			 n;
 	int			 ok;
@@ -1605,9 +1625,10 @@ cert_post(struct g2b_ctx *ctx)
 	if (!ok)
 		return (cert_error(ctx, 400, "spki"));
 	vals[0] = hash;
+	vals[1] = ctx->ip;
 	return (g2b_query(ctx, cert_authed,
-	    "SELECT token_id, org_id, org_kind, bizno, agency_code, org_name "
-	    "FROM exchange.token_auth($1)", 1, vals));
+	    "SELECT token_id, org_id, org_kind, bizno, agency_code, org_name, "
+	    "retry_after FROM exchange.token_auth_ip($1, $2)", 2, vals));
 }
 
 static int
@@ -1634,6 +1655,10 @@ cert_authed(struct g2b_ctx *ctx)
 
 	if (ctx->db_error)
 		return (cert_error(ctx, 503, "unavailable"));
+	if (g2b_rows(ctx) == 1 && !g2b_isnull(ctx, 0, 6)) {
+		(void)ex_throttled(ctx, g2b_val(ctx, 0, 6), NULL, 0);
+		return (cert_error(ctx, 429, "throttled"));
+	}
 	if (g2b_rows(ctx) != 1)
 		return (cert_error(ctx, 401, "unauthorized"));
 	kore_strlcpy(company, g2b_val(ctx, 0, 5), sizeof(company));
@@ -2498,7 +2523,7 @@ static int
 out_get(struct g2b_ctx *ctx)
 {
 	char		 hash[TOKEN_HASH_LEN * 2 + 4], id[24];
-	const char	*vals[1];
+	const char	*vals[2];
 
 	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
@@ -2507,10 +2532,11 @@ out_get(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 503));
 	if (ex_bearer(ctx, hash, sizeof(hash)) == 0) {
 		vals[0] = hash;
+		vals[1] = ctx->ip;
 		ctx->n[0] = 1;
 		return (g2b_query(ctx, out_authed,
-		    "SELECT org_id, user_id, token_id "
-		    "FROM exchange.token_auth($1)", 1, vals));
+		    "SELECT org_id, user_id, token_id, retry_after "
+		    "FROM exchange.token_auth_ip($1, $2)", 2, vals));
 	}
 	if (!ctx->logged_in) {
 		http_response_header(ctx->req, "www-authenticate",
@@ -2530,6 +2556,10 @@ out_authed(struct g2b_ctx *ctx)
 	if (ctx->n[0] == 1) {		/* came from token_auth */
 		if (ctx->db_error)
 			return (g2b_error(ctx, 503));
+		if (g2b_rows(ctx) == 1 && !g2b_isnull(ctx, 0, 3)) {
+			(void)ex_throttled(ctx, g2b_val(ctx, 0, 3), NULL, 0);
+			return (g2b_json_error(ctx, 429, "throttled"));
+		}
 		if (g2b_rows(ctx) != 1)
 			return (g2b_json_error(ctx, 401, "unauthorized"));
 		g2b_keep(ctx, 1, g2b_val(ctx, 0, 0));

@@ -458,3 +458,36 @@ test('outbound Contract: valid under contract.xsd, signed by the portal, to its 
 	assert.equal(l.status, 404);
 	assert.equal((await raw(srv, 'GET', `/api/edoc/contracts/${cid}`)).status, 401);
 });
+
+test('an address that sends 20 unknown tokens is throttled: 429 with Retry-After, good tokens included', async () => {
+	const { randomBytes } = await import('node:crypto');
+	await srv.sql('DELETE FROM exchange.auth_failure');
+	const body = readFileSync(path.join(ROOT, 'xsd/samples/bid/valid-bid.xml'));
+	const bad = () => raw(srv, 'POST', '/api/edoc', {
+		body, headers: { 'content-type': 'application/xml', authorization: `Bearer ${randomBytes(32).toString('base64url')}` } });
+	for (let i = 0; i < 20; i++) assert.equal((await bad()).status, 401);
+	assert.equal(await one(srv, "SELECT failures FROM exchange.auth_failure WHERE ip = '127.0.0.1'"), '20');
+	const r = await bad();
+	assert.equal(r.status, 429);
+	const after = Number(r.headers.get('retry-after'));
+	assert.ok(after > 0 && after <= 600, `Retry-After ${r.headers.get('retry-after')}`);
+	assert.equal(code(r.text), 'Rejected');
+	checkSigned(r.text);
+	assert.deepEqual(problems(r.text).map((p) => p.code), ['throttled']);
+	// Good tokens from that address too, on every exchange endpoint.
+	assert.equal((await post(X, body)).status, 429);
+	const out = await raw(srv, 'GET', `/api/edoc/receipts/${accepted.bidId}`, { headers: { authorization: `Bearer ${X.token}` } });
+	assert.equal(out.status, 429);
+	assert.ok(Number(out.headers.get('retry-after')) > 0);
+	const cert = await raw(srv, 'POST', '/api/exchange/certificate', {
+		body: '{"spki":"-----BEGIN PUBLIC KEY-----"}', headers: { 'content-type': 'application/json', authorization: `Bearer ${X.token}` } });
+	assert.equal(cert.status, 429);
+	// Throttled requests are not counted; once the window has passed the
+	// address is served again.
+	assert.equal(await one(srv, "SELECT failures FROM exchange.auth_failure WHERE ip = '127.0.0.1'"), '20');
+	await srv.sql("UPDATE exchange.auth_failure SET window_start = now() - interval '11 minutes'");
+	const ok = await raw(srv, 'GET', `/api/edoc/receipts/${accepted.bidId}`, { headers: { authorization: `Bearer ${X.token}` } });
+	assert.equal(ok.status, 200);
+	assert.equal((await bad()).status, 401);
+	assert.equal(await one(srv, "SELECT failures FROM exchange.auth_failure WHERE ip = '127.0.0.1'"), '1');
+});
