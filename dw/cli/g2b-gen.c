@@ -42,8 +42,8 @@
 #define MAX_BIDS	200
 #define KST		(9 * 3600)
 
-enum { T_NOTICE, T_VERSION, T_ITEM, T_BID, T_OPENING, T_RESULT,
-    T_CONTRACT, T_COUNT };
+enum { T_NOTICE, T_VERSION, T_ITEM, T_NOMINEE, T_BID, T_OPENING,
+    T_RESULT, T_CONTRACT, T_COUNT };
 
 static const char *const copy_sql[T_COUNT] = {
 	"COPY bidding.notice (id, agency_id, notice_no, pub_seq, status, "
@@ -56,6 +56,7 @@ static const char *const copy_sql[T_COUNT] = {
 	    "FROM STDIN",
 	"COPY bidding.notice_item (notice_id, ord, line, code, quantity, unit) "
 	    "FROM STDIN",
+	"COPY bidding.notice_nominee (notice_id, ord, org_id) FROM STDIN",
 	"COPY bidding.bid (id, notice_id, ord, org_id, user_id, cert_id, "
 	    "canonical, sealed, signature, bid_hash, receipt_no, received_at, "
 	    "status, status_at) FROM STDIN",
@@ -710,6 +711,48 @@ struct gbid {
 	struct bid_entry e;
 };
 
+#define MAX_NOMINEES	(MAX_BIDS + 3)
+
+/*
+ * The nominees (지명업체) of a nominated notice, the same in each of its
+ * orders 1..ord: every bidder (only nominees may bid) and 1 to 3 invited
+ * suppliers who did not bid, at least two in all. The extra draws come
+ * from a generator of their own (seed and notice id), so the main stream,
+ * and with it every other generated row, is the same as without them.
+ */
+static void
+put_nominees(struct gen *g, int64_t id, int ord, const struct gbid *bids,
+    int nb)
+{
+	struct dwgen_rng	 r;
+	int64_t			 sup[MAX_NOMINEES], x;
+	int			 n, want, i, k, dup;
+	struct strbuf		*b = &g->buf[T_NOMINEE];
+
+	dwgen_seed(&r, g->seed * UINT64_C(1000003) + (uint64_t)id);
+	for (n = 0; n < nb; n++)
+		sup[n] = bids[n].sup;
+	want = nb + 1 + (int)dwgen_below(&r, 3);
+	if (want < 2)
+		want = 2;
+	if (want > g->nsup)
+		want = (int)g->nsup;
+	while (n < want) {
+		x = (int64_t)dwgen_below(&r, (uint64_t)g->nsup);
+		for (dup = 0, i = 0; i < n; i++)
+			if (sup[i] == x)
+				dup = 1;
+		if (!dup)
+			sup[n++] = x;
+	}
+	for (k = 1; k <= ord; k++) {
+		for (i = 0; i < n; i++) {
+			put_i(b, id); tab(b); put_i(b, k); tab(b);
+			put_i(b, g->sup[sup[i]].id); eol(b);
+		}
+	}
+}
+
 static void
 gen_notice(struct gen *g)
 {
@@ -742,6 +785,8 @@ gen_notice(struct gen *g)
 	memset(&v, 0, sizeof(v));
 	v.family = (int)dwgen_pick(&g->rng, family_w, 4);
 	v.contract = (int)dwgen_pick(&g->rng, contract_w, 4);
+	if (v.contract == 2 && g->nsup < 2)
+		v.contract = 0;		/* 지명경쟁 names at least two */
 	v.award = (v.family == 1 || v.family == 2) ?
 	    dwgen_unit(&g->rng) < 0.65 : dwgen_unit(&g->rng) < 0.45;
 	v.range = (a->kind == 1 || a->kind == 3) ? 3000 : 2000;
@@ -909,6 +954,8 @@ gen_notice(struct gen *g)
 	}
 	for (i = 0; i < nb; i++)
 		bids[i].id = g->next_bid - nb + i;
+	if (v.contract == 2)
+		put_nominees(g, id, ord, bids, nb);
 
 	opened = 0;
 	if (!cancelled && v.opening + 5 * 60 < g->end)

@@ -524,3 +524,28 @@ test('the database keeps lists consistent whoever writes', async () => {
 	/at least two/);
 	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice_version WHERE notice_id = ${id} AND ord = 3`), '0');
 });
+
+test('the synthetic data generator (g2b-gen) names the nominees of its nominated notices', SLOW, async () => {
+	const r = await run(path.join(ROOT, 'build/g2b-gen'), ['--db', srv.dsn, '--seed', '31', '--notices', '600',
+		'--suppliers', '120', '--agencies', '10', '--years', '2', '--end', '2026-11-20']);
+	assert.equal(r.code, 0, `g2b-gen: ${r.stderr}`);
+	const gen = "n.notice_no IS NOT NULL AND n.created_by IN (SELECT id FROM portal.users WHERE login LIKE 'gen31-%')";
+	const nominated = Number(await one(srv, `SELECT count(*) FROM bidding.notice n JOIN bidding.notice_version v
+		ON v.notice_id = n.id AND v.ord = 1 WHERE ${gen} AND v.contract_method = 'nominated'`));
+	assert.ok(nominated > 5, `nominated notices generated: ${nominated}`);
+	// Every published nominated order names at least two approved suppliers.
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice n JOIN bidding.notice_version v ON v.notice_id = n.id
+		WHERE ${gen} AND v.ord >= 1 AND v.contract_method = 'nominated' AND (SELECT count(*) FROM bidding.notice_nominee m
+		JOIN portal.org o ON o.id = m.org_id WHERE m.notice_id = v.notice_id AND m.ord = v.ord
+		AND o.kind = 'supplier' AND o.status = 'approved') < 2`), '0');
+	// Only nominated orders have nominees; every bid on them is a nominee's.
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice_nominee m JOIN bidding.notice_version v
+		ON v.notice_id = m.notice_id AND v.ord = m.ord WHERE v.contract_method <> 'nominated'`), '0');
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.bid b JOIN bidding.notice n ON n.id = b.notice_id
+		JOIN bidding.notice_version v ON v.notice_id = b.notice_id AND v.ord = b.ord
+		WHERE ${gen} AND v.contract_method = 'nominated' AND NOT EXISTS (SELECT 1 FROM bidding.notice_nominee m
+		WHERE m.notice_id = b.notice_id AND m.ord = b.ord AND m.org_id = b.org_id)`), '0');
+	assert.ok(Number(await one(srv, `SELECT count(*) FROM bidding.bid b JOIN bidding.notice n ON n.id = b.notice_id
+		JOIN bidding.notice_version v ON v.notice_id = b.notice_id AND v.ord = b.ord
+		WHERE ${gen} AND v.contract_method = 'nominated'`)) > 0, 'nominees bid');
+});
