@@ -1282,6 +1282,8 @@ static const struct {
 	  "is restricted to another region than the bidder's" },
 	{ "not_eligible_category", "not-eligible-category", 403, 1, "the "
 	  "bidder is not registered for the notice's item category" },
+	{ "not_nominated", "not-nominated", 403, 1, "the notice is a nominated "
+	  "competition (지명경쟁) and the bidder is not nominated" },
 	{ "sanctioned", "sanctioned", 403, 1, "the bidder is under a bidding "
 	  "sanction (부정당업자 제재) today" },
 	{ "not_supplier", "not-supplier", 403, 1, "the API token's user is "
