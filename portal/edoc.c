@@ -142,6 +142,8 @@ static void	drop_schema_problems(struct edoc_result *);
 static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
 		    const char *);
 static void	rules(xmlDocPtr, enum edoc_type, struct edoc_result *);
+static int	parse_bytes(const void *, size_t, enum edoc_type, int,
+		    struct edoc_result *, xmlDocPtr *);
 
 /* Init and names */
 
@@ -584,6 +586,24 @@ int
 edoc_check(const void *buf, size_t len, enum edoc_type want,
     struct edoc_result *res, xmlDocPtr *docp)
 {
+	return (parse_bytes(buf, len, want, 1, res, docp));
+}
+
+int
+edoc_parse(const void *buf, size_t len, struct edoc_result *res,
+    xmlDocPtr *docp)
+{
+	return (parse_bytes(buf, len, EDOC_ANY, 0, res, docp));
+}
+
+/*
+ * The safe parse, with (validate) or without the schema plugged into
+ * the parser; without it, any root element is taken and no rule runs.
+ */
+static int
+parse_bytes(const void *buf, size_t len, enum edoc_type want, int validate,
+    struct edoc_result *res, xmlDocPtr *docp)
+{
 	struct collector	 c;
 	xmlParserCtxtPtr	 p = NULL;
 	xmlSchemaSAXPlugPtr	 plug = NULL;
@@ -629,18 +649,20 @@ edoc_check(const void *buf, size_t len, enum edoc_type want,
 	p->loadsubset = 0;
 	p->validate = 0;
 
-	if ((plug = xmlSchemaSAXPlug(vctxt, &p->sax, &p->userData)) == NULL) {
+	if (validate && (plug = xmlSchemaSAXPlug(vctxt, &p->sax,
+	    &p->userData)) == NULL) {
 		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
 		    "cannot start the validator");
 		goto done;
 	}
 	(void)xmlParseDocument(p);
-	xmlSchemaSAXUnplug(plug);
+	if (plug != NULL)
+		xmlSchemaSAXUnplug(plug);
 	plug = NULL;
 
 	doc = p->myDoc;
 	p->myDoc = NULL;
-	valid = xmlSchemaIsValid(vctxt);
+	valid = validate ? xmlSchemaIsValid(vctxt) : 1;
 	if (c.stopped || !p->wellFormed || !p->nsWellFormed ||
 	    doc == NULL || xmlDocGetRootElement(doc) == NULL) {
 		/* Not a document: where it breaks is all there is to say. */
@@ -655,6 +677,8 @@ edoc_check(const void *buf, size_t len, enum edoc_type want,
 		goto done;
 	}
 	c.pctxt = NULL;
+	if (!validate)
+		goto done;
 	read_root(doc, want, c.root_line, c.root_col, res);
 	if (res->code == EDOC_OK && valid != 1)
 		edoc_problem_add(res, EDOC_E_SCHEMA, 0, 0,

@@ -224,6 +224,17 @@ int		edoc_check(const void *buf, size_t len, enum edoc_type want,
 		    struct edoc_result *res, xmlDocPtr *docp);
 
 /*
+ * The safe parse of edoc_check (UTF-8 only, no DOCTYPE, size and depth
+ * limits, nothing loaded) without the schema, for documents of other
+ * vocabularies the portal maps itself (OASIS UBL, portal/ubl.h): any
+ * root element in any namespace is taken, res->type stays EDOC_ANY and
+ * no rule runs. 0 and the tree in *docp, or -1 with the problems in res
+ * (appended, as edoc_check) and *docp NULL.
+ */
+int		edoc_parse(const void *buf, size_t len,
+		    struct edoc_result *res, xmlDocPtr *docp);
+
+/*
  * Verify the enveloped signature of doc against the certificate cert_pem
  * (PEM "BEGIN CERTIFICATE"; EC P-256 or RSA >= 2048 bits). Refuses: no
  * signature; more than one, or not the last child of the root; a
