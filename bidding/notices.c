@@ -419,7 +419,7 @@ detail_items(struct g2b_ctx *ctx)
 	/* The nominees of the order shown: public, as in KONEPS. */
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, detail_nominees,
-	    "SELECT o.name, o.bizno FROM bidding.notice n "
+	    "SELECT o.name, o.bizno, o.id FROM bidding.notice n "
 	    "JOIN bidding.notice_version v ON v.notice_id = n.id AND "
 	    "v.ord = n.cur_ord JOIN bidding.notice_nominee m ON "
 	    "m.notice_id = n.id AND m.ord = n.cur_ord JOIN portal.org o ON "
@@ -433,17 +433,28 @@ detail_nominees(struct g2b_ctx *ctx)
 	struct tmpl_vars	*row;
 	const char		*vals[1];
 	char			 fmt[16];
-	int			 i;
+	int			 i, mine;
 
 	if (ctx->db_error)
 		return (g2b_error(ctx, 503));
+	mine = 0;
 	for (i = 0; i < g2b_rows(ctx); i++) {
 		row = tmpl_row(ctx->vars, "nominees");
 		tmpl_set(row, "name", g2b_val(ctx, i, 0));
 		bizno_format(g2b_val(ctx, i, 1), fmt);
 		tmpl_set(row, "bizno", fmt);
+		if (ctx->logged_in && ctx->user.role == ROLE_SUPPLIER &&
+		    !strcmp(g2b_val(ctx, i, 2), ctx->user.org_id)) {
+			tmpl_set(row, "mine", "1");
+			mine = 1;
+		}
 	}
 	tmpl_setf(ctx->vars, "n_nominee_count", "%d", g2b_rows(ctx));
+	/* A supplier learns before bidding whether it may bid. */
+	if (ctx->logged_in && ctx->user.role == ROLE_SUPPLIER &&
+	    tmpl_get(ctx->vars, "n_nominated") != NULL)
+		tmpl_set(ctx->vars, mine ? "nominee_me" : "nominee_not_me",
+		    "1");
 	vals[0] = ctx->s[0];
 	return (g2b_query(ctx, detail_history,
 	    "SELECT ord, kind, coalesce(reason, ''), "

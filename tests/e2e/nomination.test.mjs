@@ -398,6 +398,12 @@ test('unknown, unapproved and non-supplier numbers are refused by name, and noth
 
 test('only nominees can bid: a non-nominee gets not_nominated and no bid row', SLOW, async () => {
 	const id = await openNominated([N1, N2]);
+	// The notice page tells a supplier up front whether it may bid.
+	const seen = async (b) => text((await (await loginAs(srv, b.login, b.password)).get(`/notices/${id}`)).text);
+	assert.ok((await seen(N1)).includes(nmsg('nominee.you_are')));
+	assert.ok(!(await seen(N1)).includes(nmsg('nominee.you_are_not')));
+	assert.ok((await seen(OUT1)).includes(nmsg('nominee.you_are_not')));
+	assert.ok(!text((await new Client(srv.base).get(`/notices/${id}`)).text).includes(nmsg('nominee.you_are_not')));
 	const ok = await cliBid(N1, id);
 	assert.equal(ok.code, 0, `a nominee bids: ${ok.stderr}`);
 	assert.match(ok.receipt, /^R-\d{4}-\d{8}$/);
