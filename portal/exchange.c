@@ -51,6 +51,7 @@
 #include "ca.h"
 #include "edoc.h"
 #include "seal.h"
+#include "ubl.h"
 #include "web.h"
 
 int	page_edoc_tokens(struct http_request *);
@@ -119,6 +120,7 @@ struct in_job {
 	char			*answer;
 	size_t			 answer_len;
 	char			 sha_hex[SHA256_DIGEST_LENGTH * 2 + 1];
+	int			 ubl;		/* a UBL ContractNotice */
 	struct in_bid		 bid;
 };
 
@@ -920,6 +922,46 @@ route_bid(struct in_job *j, xmlNodePtr root)
 }
 
 /*
+ * A document outside the e-document namespace may be an OASIS UBL 2.3
+ * ContractNotice (portal/ubl.h): then its mapping replaces edoc_check's
+ * answer. *docp becomes the UBL tree (the sender signed those bytes, so
+ * its signature is verified there) and *noticep the mapped notice; the
+ * mapping's problems become the answer's, with their codes and lines.
+ * 0, or -1 when out of memory.
+ */
+static int
+in_ubl(struct in_job *j, xmlDocPtr *docp, xmlDocPtr *noticep,
+    struct ubl_result **urp)
+{
+	struct ubl_result	*ur;
+	xmlDocPtr		 ubl = NULL;
+	size_t			 k;
+	int			 r;
+
+	if ((ur = *urp = malloc(sizeof(*ur))) == NULL)
+		return (-1);
+	r = ubl_inbound(j->body, j->len, ur, &ubl, noticep);
+	if (r == 1)
+		return (0);	/* not a ContractNotice: edoc's answer */
+	j->ubl = 1;
+	if (*docp != NULL)
+		xmlFreeDoc(*docp);
+	*docp = ubl;
+	edoc_result_init(j->res);
+	if (strlen(ur->id) <= EDOC_ID_MAX &&
+	    strspn(ur->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:/-") == strlen(ur->id))
+		kore_strlcpy(j->res->id, ur->id, sizeof(j->res->id));
+	if (r == -1) {
+		for (k = 0; k < ur->nproblems; k++)
+			in_problem(j, ur->problems[k].code, ur->problems[k].line,
+			    "%s", ur->problems[k].message);
+		j->res->truncated += ur->truncated;
+	}
+	return (0);
+}
+
+/*
  * The task: check the document, verify its signature against each of the
  * sender's certificates that the CA still vouches for, decide where it
  * goes, and build the signed answer (Accepted for now: if carrying it out
@@ -930,7 +972,8 @@ in_work(void *arg)
 {
 	struct in_job		*j = arg;
 	struct edoc_result	*vr = NULL, *last = NULL;
-	xmlDocPtr		 doc = NULL;
+	struct ubl_result	*ur = NULL;
+	xmlDocPtr		 doc = NULL, notice = NULL;
 	xmlNodePtr		 root;
 	size_t			 i, k;
 	int			 verified = 0, missing = 0, rc;
@@ -939,6 +982,9 @@ in_work(void *arg)
 	j->route = "none";
 	j->sig = "unchecked";
 	(void)edoc_check(j->body, j->len, EDOC_ANY, j->res, &doc);
+	if (j->res->code == EDOC_E_NAMESPACE && in_ubl(j, &doc, &notice,
+	    &ur) == -1)
+		goto out;
 
 	if (doc != NULL) {
 		if ((vr = malloc(sizeof(*vr))) == NULL)
@@ -975,7 +1021,7 @@ in_work(void *arg)
 	}
 
 	/* Who may send what. */
-	if (j->res->type == EDOC_NOTICE && !j->agency) {
+	if ((j->res->type == EDOC_NOTICE || j->ubl) && !j->agency) {
 		in_problem(j, "forbidden", 0, "only an agency's system may "
 		    "send CallForTenders documents");
 		j->status = 403;
@@ -986,7 +1032,11 @@ in_work(void *arg)
 		j->status = 403;
 	}
 
-	if (j->res->nproblems == 0 && doc != NULL) {
+	if (j->ubl) {
+		/* The mapped CallForTenders goes where a registration goes. */
+		if (j->res->nproblems == 0 && notice != NULL)
+			route_notice(j, xmlDocGetRootElement(notice));
+	} else if (j->res->nproblems == 0 && doc != NULL) {
 		root = xmlDocGetRootElement(doc);
 		switch (j->res->type) {
 		case EDOC_NOTICE:
@@ -1010,6 +1060,9 @@ in_work(void *arg)
 out:
 	if (doc != NULL)
 		xmlFreeDoc(doc);
+	if (notice != NULL)
+		xmlFreeDoc(notice);
+	free(ur);
 	free(vr);
 	free(last);
 	/* A bid is answered once bidding.bid_submit has taken it. */
@@ -1211,7 +1264,7 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 	vals[0] = ctx->s[1];
 	vals[1] = ctx->s[2];
 	vals[2] = ctx->s[3];
-	vals[3] = edoc_type_root(j->res->type);
+	vals[3] = j->ubl ? "ContractNotice" : edoc_type_root(j->res->type);
 	vals[4] = j->res->id[0] != '\0' ? j->res->id : NULL;
 	vals[5] = ctx->s[0];
 	vals[6] = body;
