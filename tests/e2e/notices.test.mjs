@@ -876,7 +876,8 @@ test('the API lists published notices only, as JSON with Korea-time dates', asyn
 		id: Number(laptop.id), cursor: a.cursor, noticeNumber: laptop.no, order: 1, title: laptop.f.title, family: 'goods', agency: '서울특별시',
 		baseAmount: 125000000, budget: 130000000, contractMethod: 'open', awardMethod: 'lowest', priceRangePercent: 2,
 		bidStart: `${laptop.f.bid_start}:00+09:00`, bidClose: `${laptop.f.bid_close}:00+09:00`,
-		openingAt: `${laptop.f.opening_at}:00+09:00`, status: 'published', regionLimit: '', url: `/notices/${laptop.id}`,
+		openingAt: `${laptop.f.opening_at}:00+09:00`, status: 'published', regionLimit: '', nominees: [],
+		url: `/notices/${laptop.id}`,
 	});
 	assert.ok(r.json.data.some((x) => x.id === Number(works.id) && x.family === 'works' && x.awardMethod === 'qualification'));
 	assert.ok(!r.text.includes('prices_sealed') && !/BEGIN [A-Z ]*KEY/.test(r.text), 'no sealed data or keys');
