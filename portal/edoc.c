@@ -114,6 +114,31 @@ static xmlSchemaPtr		 schema;
 static xmlSchemaValidCtxtPtr	 vctxt;
 static struct collector		*cur;
 
+/*
+ * Keys already read, by the SHA-256 of the PEM text they came from: the
+ * senders' registered certificates (verify) and the portal's own key and
+ * certificate (sign). Reading a PEM key through OpenSSL 3's decoders and
+ * xmlsec costs about half a millisecond, more than the ECDSA operation
+ * itself; the same few keys are used for every document. The xmlsec key
+ * is lent to each signature context and taken back before the context is
+ * destroyed (xmlsec only reads it). Whether a certificate is still good
+ * stays the caller's check on every document (see edoc.h).
+ */
+#define KEYS_VERIFY	32
+#define KEYS_SIGN	4
+
+struct cached_key {
+	unsigned char	 id[32];	/* SHA-256 of the PEM text(s) */
+	X509		*cert;
+	xmlSecKeyPtr	 key;		/* NULL until first loaded */
+	int		 kind;		/* key_kind */
+	unsigned long	 used;		/* for least-recently-used eviction */
+};
+
+static struct cached_key	 verify_keys[KEYS_VERIFY];
+static struct cached_key	 sign_keys[KEYS_SIGN];
+static unsigned long		 key_clock;
+
 static void	on_error(void *, xmlErrorPtr);
 static void	on_generic(void *, const char *, ...);
 static void	on_xmlsec(const char *, int, const char *, const char *,
@@ -144,6 +169,9 @@ static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
 static void	rules(xmlDocPtr, enum edoc_type, struct edoc_result *);
 static int	parse_bytes(const void *, size_t, enum edoc_type, int,
 		    struct edoc_result *, xmlDocPtr *);
+static struct cached_key *key_slot(struct cached_key *, size_t,
+		    const char *, const char *, int *);
+static void	keys_free(struct cached_key *, size_t);
 
 /* Init and names */
 
@@ -207,6 +235,8 @@ edoc_cleanup(void)
 {
 	if (!initialised)
 		return;
+	keys_free(verify_keys, KEYS_VERIFY);
+	keys_free(sign_keys, KEYS_SIGN);
 	if (xmlsec_up) {
 		xmlSecCryptoShutdown();
 		xmlSecCryptoAppShutdown();
@@ -1506,16 +1536,71 @@ key_kind(EVP_PKEY *k)
 	return (0);
 }
 
+/*
+ * The slot of the key read from a (and b, if not NULL): *hit is 1 if it
+ * is there, else 0 and the slot is the least recently used one, emptied
+ * for the caller to fill. NULL if the text is too long to be a key.
+ */
+static struct cached_key *
+key_slot(struct cached_key *tab, size_t n, const char *a, const char *b,
+    int *hit)
+{
+	EVP_MD_CTX		*md;
+	struct cached_key	*k, *old = &tab[0];
+	unsigned char		 id[32];
+	size_t			 i;
+	int			 ok;
+
+	*hit = 0;
+	if (a == NULL || strlen(a) > 65536 || (b != NULL &&
+	    strlen(b) > 65536) || (md = EVP_MD_CTX_new()) == NULL)
+		return (NULL);
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, a, strlen(a) + 1) == 1 &&
+	    (b == NULL || EVP_DigestUpdate(md, b, strlen(b) + 1) == 1) &&
+	    EVP_DigestFinal_ex(md, id, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return (NULL);
+	for (i = 0; i < n; i++) {
+		k = &tab[i];
+		if (k->cert != NULL && memcmp(k->id, id, sizeof(id)) == 0) {
+			k->used = ++key_clock;
+			*hit = 1;
+			return (k);
+		}
+		if (k->used < old->used)
+			old = k;
+	}
+	keys_free(old, 1);
+	memcpy(old->id, id, sizeof(id));
+	old->used = ++key_clock;
+	return (old);
+}
+
+static void
+keys_free(struct cached_key *tab, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (tab[i].key != NULL)
+			xmlSecKeyDestroy(tab[i].key);
+		X509_free(tab[i].cert);
+		memset(&tab[i], 0, sizeof(tab[i]));
+	}
+}
+
 int
 edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 {
 	struct collector	 c;
+	struct cached_key	*ck;
 	xmlNodePtr		 root, sig, last;
 	X509			*cert = NULL;
-	xmlSecKeyPtr		 key = NULL;
 	xmlSecDSigCtxPtr	 ctx = NULL;
 	xmlSecDSigReferenceCtxPtr ref;
-	int			 nsig, rc = -1;
+	int			 nsig, hit, rc = -1;
 
 	if (!initialised) {
 		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
@@ -1526,14 +1611,19 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 		edoc_problem_add(res, EDOC_E_MALFORMED, 0, 0, "no document");
 		return (-1);
 	}
-	if ((cert = cert_parse(cert_pem)) == NULL ||
-	    key_kind(X509_get0_pubkey(cert)) == 0) {
-		X509_free(cert);
+	if ((ck = key_slot(verify_keys, KEYS_VERIFY, cert_pem, NULL,
+	    &hit)) != NULL && !hit) {
+		if ((ck->cert = cert_parse(cert_pem)) == NULL ||
+		    (ck->kind = key_kind(X509_get0_pubkey(ck->cert))) == 0)
+			keys_free(ck, 1);
+	}
+	if (ck == NULL || ck->cert == NULL) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0, "the registered "
 		    "certificate is not an EC P-256 or RSA >= 2048 "
 		    "certificate in PEM");
 		return (-1);
 	}
+	cert = ck->cert;
 
 	nsig = count_signatures(root);
 	for (last = root->last; last != NULL &&
@@ -1555,10 +1645,11 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 		goto done;
 
 	collect_begin(&c, res);
-	key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)cert_pem,
-	    (xmlSecSize)strlen(cert_pem), xmlSecKeyDataFormatCertPem, NULL,
-	    NULL, NULL);
-	if (key == NULL) {
+	if (ck->key == NULL)
+		ck->key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)
+		    cert_pem, (xmlSecSize)strlen(cert_pem),
+		    xmlSecKeyDataFormatCertPem, NULL, NULL, NULL);
+	if (ck->key == NULL) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
 		    "cannot use the registered certificate's key");
 		goto done_c;
@@ -1567,8 +1658,7 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0, "out of memory");
 		goto done_c;
 	}
-	ctx->signKey = key;
-	key = NULL;
+	ctx->signKey = ck->key;		/* lent: taken back below */
 	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
 	ctx->keyInfoReadCtx.retrievalMethodCtx.enabledUris =
 	    xmlSecTransformUriTypeNone;
@@ -1620,11 +1710,10 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 done_c:
 	collect_end();
 done:
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		ctx->signKey = NULL;
 		xmlSecDSigCtxDestroy(ctx);
-	if (key != NULL)
-		xmlSecKeyDestroy(key);
-	X509_free(cert);
+	}
 	return (rc);
 }
 
@@ -1657,6 +1746,7 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
     struct edoc_result *res)
 {
 	struct collector	 c;
+	struct cached_key	*ck;
 	xmlNodePtr		 root, sig = NULL, ref, ki, x509;
 	xmlSecKeyPtr		 key = NULL;
 	xmlSecDSigCtxPtr	 ctx = NULL;
@@ -1664,7 +1754,7 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
 	BIO			*bio = NULL;
 	EVP_PKEY		*pkey = NULL;
 	X509			*cert = NULL;
-	int			 kind, rc = -1;
+	int			 kind, hit, rc = -1;
 
 	if (!initialised) {
 		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0,
@@ -1680,7 +1770,13 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
 		    "the document is already signed");
 		return (-1);
 	}
-	if (key_pem == NULL || strlen(key_pem) > 65536 ||
+	if ((ck = key_slot(sign_keys, KEYS_SIGN, key_pem, cert_pem,
+	    &hit)) != NULL && hit) {
+		kind = ck->kind;
+		collect_begin(&c, res);
+		goto template;
+	}
+	if (ck == NULL || key_pem == NULL || strlen(key_pem) > 65536 ||
 	    (bio = BIO_new_mem_buf(key_pem, -1)) == NULL ||
 	    (pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL ||
 	    (cert = cert_parse(cert_pem)) == NULL) {
@@ -1699,9 +1795,6 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
 		    "the certificate is not the key's certificate");
 		goto out;
 	}
-	method = kind == 1 ? xmlSecTransformEcdsaSha256Id :
-	    xmlSecTransformRsaSha256Id;
-
 	collect_begin(&c, res);
 	key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)key_pem,
 	    (xmlSecSize)strlen(key_pem), xmlSecKeyDataFormatPem, NULL, NULL,
@@ -1713,6 +1806,16 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
 		    "xmlsec cannot load the key: %s", c.xmlsec_reason);
 		goto out_c;
 	}
+	/* Keep it for the next document signed with the same key. */
+	ck->cert = cert;
+	ck->key = key;
+	ck->kind = kind;
+	cert = NULL;
+	key = NULL;
+
+template:
+	method = kind == 1 ? xmlSecTransformEcdsaSha256Id :
+	    xmlSecTransformRsaSha256Id;
 	sig = xmlSecTmplSignatureCreateNsPref(doc, xmlSecTransformExclC14NId,
 	    method, NULL, (const xmlChar *)"ds");
 	if (sig == NULL || xmlAddChild(root, sig) == NULL) {
@@ -1733,8 +1836,7 @@ edoc_sign(xmlDocPtr doc, const char *key_pem, const char *cert_pem,
 		goto oom;
 	if ((ctx = xmlSecDSigCtxCreate(NULL)) == NULL)
 		goto oom;
-	ctx->signKey = key;
-	key = NULL;
+	ctx->signKey = ck->key;		/* lent: taken back below */
 	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
 		    "signing failed: %s", c.xmlsec_reason);
@@ -1754,8 +1856,12 @@ out:
 		xmlUnlinkNode(sig);
 		xmlFreeNode(sig);
 	}
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		ctx->signKey = NULL;
 		xmlSecDSigCtxDestroy(ctx);
+	}
+	if (ck != NULL && ck->key == NULL)
+		keys_free(ck, 1);	/* not loaded: leave the slot empty */
 	if (key != NULL)
 		xmlSecKeyDestroy(key);
 	EVP_PKEY_free(pkey);
