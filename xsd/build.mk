@@ -11,8 +11,8 @@ UNIT_CFLAGS	+= $(EDOC_CFLAGS)
 PROGRAMS	+= $(BUILD)/g2b-edoc
 
 EDOC_CLI_SRC	:= xsd/cli/g2b-edoc.c portal/edoc.c bidding/ca.c bidding/seal.c \
-		   portal/crypto.c portal/strbuf.c
+		   portal/crypto.c portal/strbuf.c portal/ubl.c
 
-$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h bidding/ca.h
+$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h bidding/ca.h portal/ubl.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(EDOC_CLI_SRC) -lcurl $(EDOC_LIBS) $(LDLIBS)

@@ -181,3 +181,30 @@ test('a broken signature and a supplier sender are refused', async () => {
 	assert.ok(problems(r2.text).some((x) => x.code === 'forbidden'));
 	assert.equal(await drafts(title2), '0');
 });
+
+test('g2b-edoc signs and verifies a ContractNotice the portal maps, and refuses one it does not', async () => {
+	const EDOC = path.join(ROOT, 'build/g2b-edoc');
+	const title = `UBL g2b-edoc ${T}`;
+	const inp = path.join(WORK, 'cli-in.xml');
+	const out = path.join(WORK, 'cli-out.xml');
+	writeFileSync(inp, notice('valid-contract-notice.xml', title));
+	const s = execFileSync(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'sign', '--key', agencySys.key, '--cert', agencySys.cert,
+		inp, out]).toString();
+	assert.match(s, /signed ContractNotice/);
+	const v = execFileSync(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'verify', '--cert', agencySys.cert, out]).toString();
+	assert.match(v, /ContractNotice the portal maps, signature verified/);
+	const r = await post(agencySys, readFileSync(out));
+	assert.equal(r.status, 200, r.text);
+	assert.equal(await drafts(title), '1');
+	writeFileSync(inp, notice('invalid-cpv.xml', `${title} cpv`));
+	let failed;
+	try {
+		execFileSync(EDOC, ['--xsd', path.join(ROOT, 'xsd'), 'sign', '--key', agencySys.key, '--cert', agencySys.cert,
+			inp, path.join(WORK, 'cli-bad.xml')], { stdio: 'pipe' });
+	} catch (e) {
+		failed = e;
+	}
+	assert.ok(failed, 'refused');
+	assert.equal(failed.status, 1);
+	assert.match(failed.stdout.toString(), /:\d+: not-mapped: /);
+});

@@ -12,8 +12,11 @@
  *	start-up; wall and CPU) to stderr.
  *   g2b-edoc [--xsd DIR] sign --key KEY.pem --cert CERT.pem IN OUT
  *	Check IN, sign it (enveloped XMLDSig), check the result, write OUT.
+ *	An OASIS UBL ContractNotice is checked as the portal maps it
+ *	(portal/ubl.h) and signed as it is.
  *   g2b-edoc [--xsd DIR] verify --cert CERT.pem FILE
- *	The portal's inbound check: valid and signed by CERT's key.
+ *	The portal's inbound check: valid (or a UBL ContractNotice the
+ *	portal maps) and signed by CERT's key.
  *   g2b-edoc [--xsd DIR] respond [--cert CERT.pem] FILE
  *	Print the acknowledgement or error document the portal would answer
  *	FILE with (unsigned; without --cert the signature is not checked).
@@ -49,6 +52,7 @@
 
 #include "ca.h"
 #include "edoc.h"
+#include "ubl.h"
 
 static void	usage(void) __attribute__((noreturn));
 static int	read_file(const char *, char **, size_t *);
@@ -161,6 +165,39 @@ print_result(const char *file, const struct edoc_result *res)
 		printf("%s: %zu more problems\n", file, res->truncated);
 }
 
+/*
+ * A document outside the e-document namespace: a UBL ContractNotice the
+ * portal maps? 1 if not one (print edoc's result), 0 with the UBL tree in
+ * *ublp, or -1 after printing the mapping's problems.
+ */
+static int
+ubl_check(const char *file, const char *in, size_t len, xmlDocPtr *ublp)
+{
+	struct ubl_result	*ur;
+	xmlDocPtr		 notice = NULL;
+	size_t			 i;
+	int			 r;
+
+	*ublp = NULL;
+	if (result.code != EDOC_E_NAMESPACE ||
+	    (ur = malloc(sizeof(*ur))) == NULL)
+		return (1);
+	r = ubl_inbound(in, len, ur, ublp, &notice);
+	xmlFreeDoc(notice);
+	if (r == -1) {
+		printf("%s: invalid ContractNotice\n", file);
+		for (i = 0; i < ur->nproblems; i++)
+			printf("%s:%d: %s: %s\n", file, ur->problems[i].line,
+			    ur->problems[i].code, ur->problems[i].message);
+		if (ur->truncated > 0)
+			printf("%s: %zu more problems\n", file, ur->truncated);
+		xmlFreeDoc(*ublp);
+		*ublp = NULL;
+	}
+	free(ur);
+	return (r);
+}
+
 static int
 cmd_validate(int argc, char **argv)
 {
@@ -234,7 +271,29 @@ cmd_sign(int argc, char **argv)
 	}
 	edoc_result_init(&result);
 	if (edoc_check(in, len, EDOC_ANY, &result, &doc) == -1) {
-		print_result(argv[0], &result);
+		xmlFreeDoc(doc);
+		doc = NULL;
+		switch (ubl_check(argv[0], in, len, &doc)) {
+		case 1:
+			print_result(argv[0], &result);
+			/* FALLTHROUGH */
+		case -1:
+			goto out;
+		}
+		edoc_result_init(&result);
+		if (edoc_sign(doc, key, cert, &result) == -1 ||
+		    edoc_serialize(doc, &out, &outlen) == -1) {
+			print_result(argv[0], &result);
+			goto out;
+		}
+		if (write_file(argv[1], out, outlen) == -1) {
+			fprintf(stderr, "g2b-edoc: %s: %s\n", argv[1],
+			    strerror(errno));
+			rc = 2;
+			goto out;
+		}
+		printf("%s: signed ContractNotice\n", argv[1]);
+		rc = 0;
 		goto out;
 	}
 	if (edoc_outbound(doc, key, cert, &out, &outlen, &result) == -1) {
@@ -264,9 +323,10 @@ out:
 static int
 cmd_verify(int argc, char **argv)
 {
-	char	*cert = NULL, *in = NULL;
-	size_t	 len;
-	int	 rc;
+	char		*cert = NULL, *in = NULL;
+	size_t		 len;
+	xmlDocPtr	 ubl;
+	int		 rc;
 
 	if (argc != 3 || strcmp(argv[0], "--cert") != 0)
 		usage();
@@ -282,8 +342,23 @@ cmd_verify(int argc, char **argv)
 	if (rc == 0)
 		printf("%s: valid %s, signature verified\n", argv[2],
 		    edoc_type_root(result.type));
-	else
-		print_result(argv[2], &result);
+	else {
+		switch (ubl_check(argv[2], in, len, &ubl)) {
+		case 1:
+			print_result(argv[2], &result);
+			break;
+		case 0:
+			edoc_result_init(&result);
+			if (edoc_verify(ubl, cert, &result) == 0) {
+				printf("%s: ContractNotice the portal maps, "
+				    "signature verified\n", argv[2]);
+				rc = 0;
+			} else
+				print_result(argv[2], &result);
+			xmlFreeDoc(ubl);
+			break;
+		}
+	}
 	free(cert);
 	free(in);
 	return (rc);
