@@ -7,6 +7,9 @@
 #   G2B_WORKERS  Kore workers (default: number of cores)
 #   G2B_TLS_CERT, G2B_TLS_KEY  also serve HTTPS with this certificate and
 #             key on G2B_TLS_PORT (default 8443), through nginx (conf/tls.sh)
+#   G2B_TLS_EXCHANGE_PORT  with TLS on, also serve the e-document exchange
+#             (/api/) on this port, where organisations' systems may
+#             authenticate with a registered TLS client certificate
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,7 +47,7 @@ trap stop INT TERM EXIT
 if [ -n "$G2B_TLS_CERT" ] && [ -n "$G2B_TLS_KEY" ]; then
 	tlsport=${G2B_TLS_PORT:-8443}
 	sh conf/tls.sh start "$bind" "$tlsport" "$bind" "$port" \
-	    "$G2B_TLS_CERT" "$G2B_TLS_KEY"
+	    "$G2B_TLS_CERT" "$G2B_TLS_KEY" "$G2B_TLS_EXCHANGE_PORT"
 	tls=1
 	# The session cookie must not travel over plain HTTP.
 	export G2B_SECURE_COOKIES=1 G2B_TRUSTED_PROXY=${G2B_TRUSTED_PROXY:-$bind}
