@@ -57,6 +57,8 @@ test('agency nominates suppliers, officer publishes, a nominee and the public se
 	await assertFieldError(a, '지명업체 사업자등록번호',
 		'지명할 수 없는 사업자등록번호가 있습니다. 승인된 조달업체만 지명할 수 있습니다. 아무것도 저장되지 않았습니다.');
 	assert.match(await mainText(a), /206-86-00053: 승인되지 않은 업체/);
+	// Announced with the field: the refused numbers and why.
+	assert.match(await control(a, '지명업체 사업자등록번호').evaluate((el) => el.getAttribute('aria-describedby')), /l-nominees/);
 	assert.equal(await control(a, '지명업체 사업자등록번호').inputValue(), '123-45-67891\n206-86-00053', 'typed list kept');
 	await shot(a, '80-nomination-refused-ko.png');
 

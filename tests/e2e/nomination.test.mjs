@@ -226,7 +226,7 @@ function fieldErrs(html) {
 
 // The rejected numbers listed under the field: [[dashed number, reason]].
 function problems(html) {
-	const m = (html || '').match(/<ul class="err" id="nominee-problems">([\s\S]*?)<\/ul>/);
+	const m = (html || '').match(/<ul id="nominee-problems">([\s\S]*?)<\/ul>/);
 	if (!m) return [];
 	return [...m[1].matchAll(/<li><span class="nowrap">([^<]*)<\/span>: ([^<]*)<\/li>/g)].map((x) => [x[1], unescape(x[2])]);
 }
