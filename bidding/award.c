@@ -560,7 +560,10 @@ bids_detail(struct g2b_ctx *ctx)
 	    "b.org_id = $3::bigint AND b.status = 'live'), "
 	    "(SELECT count(*) FROM bidding.bid b WHERE b.notice_id = n.id AND "
 	    "b.status IN ('live', 'opened')), n.renotice_of, "
-	    "v.rebid, v.ord > 1 "
+	    "v.rebid, v.ord > 1, v.contract_method = 'nominated' AND NOT "
+	    "EXISTS (SELECT 1 FROM bidding.notice_nominee m WHERE "
+	    "m.notice_id = n.id AND m.ord = n.cur_ord AND "
+	    "m.org_id = $3::bigint) "
 	    "FROM bidding.notice n JOIN bidding.notice_version v ON "
 	    "v.notice_id = n.id AND v.ord = n.cur_ord LEFT JOIN "
 	    "bidding.opening_key k ON k.notice_id = n.id WHERE n.id = $1",
@@ -590,7 +593,9 @@ bd_state(struct g2b_ctx *ctx)
 		    g2b_val(ctx, 0, 0));
 	}
 	if (!strcmp(g2b_val(ctx, 0, 4), "published") && !opened) {
-		if (supplier && !strcmp(g2b_val(ctx, 0, 5), "t"))
+		/* A nominated competition takes its nominees' bids only. */
+		if (supplier && !strcmp(g2b_val(ctx, 0, 5), "t") &&
+		    strcmp(g2b_val(ctx, 0, 13), "t") != 0)
 			tmpl_set(v, "can_bid", "1");
 		if (!strcmp(g2b_val(ctx, 0, 2), "t") &&
 		    !strcmp(g2b_val(ctx, 0, 3), "t"))

@@ -404,6 +404,11 @@ test('only nominees can bid: a non-nominee gets not_nominated and no bid row', S
 	assert.ok(!(await seen(N1)).includes(nmsg('nominee.you_are_not')));
 	assert.ok((await seen(OUT1)).includes(nmsg('nominee.you_are_not')));
 	assert.ok(!text((await new Client(srv.base).get(`/notices/${id}`)).text).includes(nmsg('nominee.you_are_not')));
+	// Only a nominee is offered the bid button.
+	const bidLink = async (b) => (await (await loginAs(srv, b.login, b.password)).get(`/notices/${id}`)).text
+		.includes(`href="/notices/${id}/bid"`);
+	assert.equal(await bidLink(N1), true);
+	assert.equal(await bidLink(OUT1), false);
 	const ok = await cliBid(N1, id);
 	assert.equal(ok.code, 0, `a nominee bids: ${ok.stderr}`);
 	assert.match(ok.receipt, /^R-\d{4}-\d{8}$/);
