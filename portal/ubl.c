@@ -91,21 +91,28 @@ static void
 problem(struct map *m, const char *code, xmlNodePtr at, const char *fmt,
     ...)
 {
-	struct ubl_problem	*p;
+	struct ubl_problem	 p;
 	va_list			 ap;
+	size_t			 i;
 
+	copy(p.code, sizeof(p.code), code);
+	p.line = at != NULL ? (int)xmlGetLineNo(at) : 0;
+	if (p.line < 0)
+		p.line = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(p.message, sizeof(p.message), fmt, ap);
+	va_end(ap);
+	/* An element read twice (lot, then notice) is reported once. */
+	for (i = 0; i < m->res->nproblems; i++)
+		if (m->res->problems[i].line == p.line &&
+		    !strcmp(m->res->problems[i].code, p.code) &&
+		    !strcmp(m->res->problems[i].message, p.message))
+			return;
 	if (m->res->nproblems >= EDOC_PROBLEMS_MAX) {
 		m->res->truncated++;
 		return;
 	}
-	p = &m->res->problems[m->res->nproblems++];
-	copy(p->code, sizeof(p->code), code);
-	p->line = at != NULL ? (int)xmlGetLineNo(at) : 0;
-	if (p->line < 0)
-		p->line = 0;
-	va_start(ap, fmt);
-	(void)vsnprintf(p->message, sizeof(p->message), fmt, ap);
-	va_end(ap);
+	m->res->problems[m->res->nproblems++] = p;
 }
 
 static int
@@ -141,11 +148,8 @@ step(struct map *m, xmlNodePtr n, const char *qname)
 			continue;
 		}
 		problem(m, "ubl-repeated", c, "%s appears more than once in "
-		    "%s:%s (line %ld): the portal reads one", qname,
-		    n->ns != NULL && !strcmp((const char *)n->ns->href,
-		    UBL_CBC_NS) ? "cbc" : n->ns != NULL &&
-		    !strcmp((const char *)n->ns->href, UBL_CAC_NS) ? "cac" :
-		    "ContractNotice", (const char *)n->name, xmlGetLineNo(n));
+		    "%s (line %ld): the portal reads exactly one", qname,
+		    (const char *)n->name, xmlGetLineNo(n));
 		break;
 	}
 	return (first);

@@ -7,18 +7,26 @@
  * The same input is checked twice: the validator is reused across
  * documents, so a verdict that depends on the previous input is a bug.
  *
+ * A document outside the e-document namespace then goes where the
+ * exchange sends it: the UBL ContractNotice mapping (portal/ubl.h), whose
+ * verdict must not depend on the previous input either, and whose mapped
+ * notice must be there exactly when it says the mapping succeeded.
+ *
  * Built and run by tests/fuzz/run.sh; the seed corpus is
- * tests/fuzz/corpus (every schema sample, signed documents made with the
- * key of the certificate below, a DOCTYPE and a deep document).
+ * tests/fuzz/corpus (every schema sample, the UBL samples, signed
+ * documents made with the key of the certificate below, a DOCTYPE and a
+ * deep document).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "edoc.h"
+#include "ubl.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+static void	fuzz_ubl(const uint8_t *, size_t);
 
 /* The signer of corpus/signed-*.xml (self-signed P-256, test only). */
 static const char cert_pem[] =
@@ -36,6 +44,7 @@ static const char cert_pem[] =
 	;
 
 static struct edoc_result	res, again;
+static struct ubl_result	ures, uagain;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -47,6 +56,26 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (edoc_init(dir != NULL ? dir : "xsd") != 0)
 		abort();
 	return (0);
+}
+
+static void
+fuzz_ubl(const uint8_t *data, size_t size)
+{
+	xmlDocPtr	ubl = NULL, notice = NULL;
+	int		r1, r2;
+
+	r1 = ubl_inbound(data, size, &uagain, NULL, &notice);
+	xmlFreeDoc(notice);
+	notice = NULL;
+	r2 = ubl_inbound(data, size, &ures, &ubl, &notice);
+	if (r1 != r2 || ures.nproblems != uagain.nproblems ||
+	    (r2 == 0) != (notice != NULL) || (r2 == 1 && ubl != NULL) ||
+	    (r2 == -1 && ures.nproblems == 0))
+		abort();
+	if (ubl != NULL)
+		(void)edoc_verify(ubl, cert_pem, &res);
+	xmlFreeDoc(ubl);
+	xmlFreeDoc(notice);
 }
 
 int
@@ -64,6 +93,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)edoc_verify(doc, cert_pem, &res);
 		xmlFreeDoc(doc);
 	}
+	if (res.code == EDOC_E_NAMESPACE)
+		fuzz_ubl(data, size);
 	if (edoc_response(&res, data, size, NULL, NULL, &resp) != 0)
 		abort();
 	xmlFreeDoc(resp);

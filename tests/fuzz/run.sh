@@ -21,7 +21,7 @@ libs=$(pkg-config --libs libxml-2.0 xmlsec1-openssl) || exit 2
 clang -std=c99 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Iportal $pc -o build/fuzz/edoc_fuzz tests/fuzz/edoc_fuzz.c \
-    portal/edoc.c $libs -lssl -lcrypto || exit 2
+    portal/edoc.c portal/ubl.c $libs -lssl -lcrypto || exit 2
 G2B_XSD_DIR=xsd exec build/fuzz/edoc_fuzz -max_total_time="$secs" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -dict=tests/fuzz/xml.dict -artifact_prefix="$out/" -print_final_stats=1 \

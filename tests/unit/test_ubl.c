@@ -327,10 +327,11 @@ test_many(void **state)
 	    "<cbc:ContractFolderID>X</cbc:ContractFolderID>\n"
 	    "<cbc:IssueDate>2026-02-30</cbc:IssueDate>\n"
 	    "<cbc:IssueTime>09:00:00Z</cbc:IssueTime>\n"
+	    "<cbc:ContractFolderID>Y</cbc:ContractFolderID>\n"	/* 9 */
 	    "</ContractNotice>\n";
 	xmlDocPtr	 ubl = NULL, notice = NULL;
 	size_t		 i;
-	int		 seen5 = 0, seen6 = 0, seen7 = 0;
+	int		 seen5 = 0, seen6 = 0, seen7 = 0, seen9 = 0;
 
 	(void)state;
 	assert_int_equal(ubl_inbound(doc, strlen(doc), R, &ubl, &notice), -1);
@@ -339,8 +340,10 @@ test_many(void **state)
 		seen5 |= R->problems[i].line == 5;
 		seen6 |= R->problems[i].line == 6;
 		seen7 |= R->problems[i].line == 7;
+		seen9 |= R->problems[i].line == 9 &&
+		    !strcmp(R->problems[i].code, "ubl-repeated");
 	}
-	if (!seen5 || !seen6 || !seen7 || R->nproblems < 6) {
+	if (!seen5 || !seen6 || !seen7 || !seen9 || R->nproblems < 6) {
 		dump(R);
 		fail_msg("problems missing");
 	}
