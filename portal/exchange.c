@@ -2012,6 +2012,12 @@ box_loaded(struct g2b_ctx *ctx)
 		    g2b_val(ctx, i, 7));
 		tmpl_set(row, "result", g2b_msg(ctx, key));
 		tmpl_set(row, "problem", g2b_val(ctx, i, 11));
+		/* The code is the machine's; people read it in their language. */
+		snprintf(key, sizeof(key), "exchange.problem.%s",
+		    g2b_val(ctx, i, 11));
+		if (*g2b_val(ctx, i, 11) != '\0' &&
+		    resources_msg(ctx->lang, key) != NULL)
+			tmpl_set(row, "problem_text", g2b_msg(ctx, key));
 		tmpl_set(row, "answer", !strcmp(g2b_val(ctx, i, 8), "t") ?
 		    "1" : "");
 	}
