@@ -11,8 +11,10 @@ UNIT_CFLAGS	+= $(EDOC_CFLAGS)
 PROGRAMS	+= $(BUILD)/g2b-edoc
 
 EDOC_CLI_SRC	:= xsd/cli/g2b-edoc.c portal/edoc.c bidding/ca.c bidding/seal.c \
-		   portal/crypto.c portal/strbuf.c portal/ubl.c
+		   portal/crypto.c portal/strbuf.c portal/ubl.c bidding/bidfmt.c \
+		   bidding/prices.c
 
-$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h bidding/ca.h portal/ubl.h
+$(BUILD)/g2b-edoc: $(EDOC_CLI_SRC) portal/edoc.h bidding/ca.h portal/ubl.h \
+		   bidding/bidfmt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(EDOC_CLI_SRC) -lcurl $(EDOC_LIBS) $(LDLIBS)

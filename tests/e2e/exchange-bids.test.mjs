@@ -349,11 +349,20 @@ test('a supplier system posts a signed Tender: a signed acknowledgement with the
 	assert.equal(again.text, r.text);
 	assert.deepEqual(await writes(), after);
 	assert.equal(await one(srv, `SELECT count(*) FROM exchange.document WHERE sha256 = '\\x${sha256(body)}'`), '1');
-	// Another document carrying the same signed bid: the first receipt.
-	const other = signed(X, tender(X, p));
-	const r2 = await post(X, other);
-	assert.equal(r2.status, 200, r2.text);
-	assert.match(r2.text, new RegExp(`<ReceiptNumber>${receiptNo}</ReceiptNumber>`));
+	// Another document carrying the same signed bid, made, signed and sent
+	// by g2b-edoc (tender, sign, send): the first receipt.
+	const form = path.join(WORK, 'bid.form');
+	writeFileSync(form, `${new URLSearchParams(p).toString()}\n`);
+	const xsd = ['--xsd', path.join(ROOT, 'xsd')];
+	const made = execFileSync(EDOC, [...xsd, 'tender', '--name', X.company, form, path.join(WORK, 'cli-tender.xml')]).toString();
+	assert.match(made, new RegExp(`bid-sha256 ${hash}`));
+	execFileSync(EDOC, [...xsd, 'sign', '--key', X.sysKey, '--cert', X.sysCert, path.join(WORK, 'cli-tender.xml'),
+		path.join(WORK, 'cli-tender.signed.xml')], { stdio: 'pipe' });
+	const sent = await run(EDOC, [...xsd, 'send', '--server', srv.base, '--ca', caFile, path.join(WORK, 'cli-tender.signed.xml'),
+		path.join(WORK, 'cli-answer.xml')], { G2B_TOKEN: X.token });
+	assert.equal(sent.code, 0, sent.stdout + sent.stderr);
+	const r2 = readFileSync(path.join(WORK, 'cli-answer.xml'), 'utf8');
+	assert.match(r2, new RegExp(`<ReceiptNumber>${receiptNo}</ReceiptNumber>`));
 	assert.deepEqual(await writes(), after);
 
 	// The outbound receipt carries the same signed text.

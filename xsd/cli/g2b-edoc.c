@@ -14,6 +14,15 @@
  *	Check IN, sign it (enveloped XMLDSig), check the result, write OUT.
  *	An OASIS UBL ContractNotice is checked as the portal maps it
  *	(portal/ubl.h) and signed as it is.
+ *   g2b-edoc [--xsd DIR] tender [--name COMPANY] [--id ID] BID OUT
+ *	Write the Tender document of a bid made offline by `g2b
+ *	prepare-bid` (BID: one of its lines, the form fields the browser
+ *	posts): the document's fields from the canonical bid text, the
+ *	sealed envelope as is, and TenderSignature (canonical text, the
+ *	user's signature, the certificate). COMPANY defaults to the
+ *	certificate's O, ID to TND-<bizno>-<nonce>. Checked like a
+ *	document the portal receives; sign it with the system key, then
+ *	send it.
  *   g2b-edoc [--xsd DIR] verify --cert CERT.pem FILE
  *	The portal's inbound check: valid (or a UBL ContractNotice the
  *	portal maps) and signed by CERT's key.
@@ -38,6 +47,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,8 +60,13 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "bidfmt.h"
 #include "ca.h"
 #include "edoc.h"
+#include "seal.h"
 #include "ubl.h"
 
 static void	usage(void) __attribute__((noreturn));
@@ -74,6 +89,8 @@ usage(void)
 	    "usage: g2b-edoc [--xsd DIR] validate [--stats] FILE...\n"
 	    "       g2b-edoc [--xsd DIR] sign --key KEY.pem --cert CERT.pem "
 	    "IN OUT\n"
+	    "       g2b-edoc [--xsd DIR] tender [--name COMPANY] [--id ID] "
+	    "BID OUT\n"
 	    "       g2b-edoc [--xsd DIR] verify --cert CERT.pem FILE\n"
 	    "       g2b-edoc [--xsd DIR] respond [--cert CERT.pem] FILE\n"
 	    "       g2b-edoc [--xsd DIR] send --server URL --ca CA.pem "
@@ -317,6 +334,172 @@ out:
 		explicit_bzero(key, strlen(key));
 		free(key);
 	}
+	return (rc);
+}
+
+/* Decode application/x-www-form-urlencoded text in place. */
+static int
+form_decode(char *s)
+{
+	char	*w = s, h[3];
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			*w++ = ' ';
+		else if (*s == '%') {
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]))
+				return (-1);
+			h[0] = s[1];
+			h[1] = s[2];
+			h[2] = '\0';
+			*w++ = (char)strtol(h, NULL, 16);
+			s += 2;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	return (0);
+}
+
+static xmlNodePtr
+add(xmlNodePtr parent, const char *name, const char *text)
+{
+	return (xmlNewTextChild(parent, parent->ns, (const xmlChar *)name,
+	    (const xmlChar *)text));
+}
+
+static int
+cmd_tender(int argc, char **argv)
+{
+	struct bidfmt_bid	 bid;
+	const char		*name = NULL, *id = NULL;
+	char			*in = NULL, *f[4] = { NULL, NULL, NULL, NULL };
+	char			*p, *save, *eq, *out = NULL, *b64 = NULL;
+	char			 company[256], person[256], docid[EDOC_ID_MAX + 1];
+	char			 ord[16], now[32];
+	static const char	*names[4] = { "canonical", "sealed", "signature",
+				    "certificate" };
+	unsigned char		*der = NULL;
+	size_t			 len, outlen;
+	xmlDocPtr		 doc = NULL;
+	xmlNodePtr		 root, n;
+	X509			*x = NULL;
+	BIO			*bio = NULL;
+	time_t			 t;
+	int			 i, derlen, rc = 1;
+
+	while (argc >= 2 && strncmp(argv[0], "--", 2) == 0) {
+		if (strcmp(argv[0], "--name") == 0)
+			name = argv[1];
+		else if (strcmp(argv[0], "--id") == 0)
+			id = argv[1];
+		else
+			usage();
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 2)
+		usage();
+	if (read_file(argv[0], &in, &len) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", argv[0], strerror(errno));
+		return (2);
+	}
+	in[strcspn(in, "\r\n")] = '\0';
+	for (p = strtok_r(in, "&", &save); p != NULL;
+	    p = strtok_r(NULL, "&", &save)) {
+		if ((eq = strchr(p, '=')) == NULL)
+			continue;
+		*eq++ = '\0';
+		for (i = 0; i < 4; i++)
+			if (strcmp(p, names[i]) == 0 && form_decode(eq) == 0)
+				f[i] = eq;
+	}
+	for (i = 0; i < 4; i++) {
+		if (f[i] == NULL) {
+			fprintf(stderr, "g2b-edoc: %s: no %s field (a line of "
+			    "g2b prepare-bid)\n", argv[0], names[i]);
+			goto out;
+		}
+	}
+	if (bidfmt_bid_parse(f[0], strlen(f[0]), &bid) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: the canonical bid text is "
+		    "malformed\n", argv[0]);
+		goto out;
+	}
+	if (ca_cert_subject(f[3], company, sizeof(company), NULL, 0, person,
+	    sizeof(person)) == -1 || (bio = seal_pem_bio(f[3])) == NULL ||
+	    (x = PEM_read_bio_X509(bio, NULL, seal_no_pass_cb, NULL)) == NULL ||
+	    (derlen = i2d_X509(x, &der)) <= 0 ||
+	    seal_b64_encode(der, (size_t)derlen, &b64) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: the certificate is not a "
+		    "supplier certificate of the portal CA\n", argv[0]);
+		goto out;
+	}
+	if (id == NULL) {
+		snprintf(docid, sizeof(docid), "TND-%s-%.16s", bid.bizno,
+		    bid.nonce);
+		id = docid;
+	}
+	t = time(NULL);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	snprintf(ord, sizeof(ord), "%d", bid.order);
+
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"Tender");
+	xmlSetNs(root, xmlNewNs(root, (const xmlChar *)EDOC_NS, NULL));
+	xmlDocSetRootElement(doc, root);
+	add(root, "CustomizationID", EDOC_CUSTOMIZATION);
+	add(root, "ID", id);
+	add(root, "IssueDateTime", now);
+	add(root, "ContractFolderID", bid.notice_no);
+	add(root, "NoticeOrder", ord);
+	n = add(root, "TendererParty", NULL);
+	add(n, "BusinessRegistrationNumber", bid.bizno);
+	add(n, "Name", name != NULL ? name : company);
+	add(root, "SubmitterName", person);
+	add(root, "CertificateSerial", bid.cert_serial);
+	n = add(root, "SealedTender", NULL);
+	add(n, "EncryptionMethod", "RSA-OAEP-SHA256+AES-256-GCM");
+	add(n, "CipherValue", f[1]);
+	add(n, "CipherValueHash", bid.sealed_sha256);
+	n = add(root, "Declarations", NULL);
+	add(n, "IntegrityPledge", "true");
+	add(n, "NoCollusion", "true");
+	add(root, "Nonce", bid.nonce);
+	n = add(root, "TenderSignature", NULL);
+	free(out);
+	if (seal_b64_encode((const unsigned char *)f[0], strlen(f[0]),
+	    &out) == -1)
+		goto out;
+	add(n, "CanonicalTender", out);
+	add(n, "SignatureMethod", "ECDSA-P256-SHA256");
+	add(n, "SignatureValue", f[2]);
+	add(n, "SignerCertificate", b64);
+	free(out);
+	out = NULL;
+	if (edoc_outbound(doc, NULL, NULL, &out, &outlen, &result) == -1) {
+		print_result(argv[1], &result);
+		goto out;
+	}
+	if (write_file(argv[1], out, outlen) == -1) {
+		fprintf(stderr, "g2b-edoc: %s: %s\n", argv[1], strerror(errno));
+		rc = 2;
+		goto out;
+	}
+	printf("%s: Tender %s for notice %s order %s, bid-sha256 ", argv[1], id,
+	    bid.notice_no, ord);
+	bidfmt_sha256_hex(f[0], strlen(f[0]), docid);
+	printf("%s\n", docid);
+	rc = 0;
+out:
+	xmlFreeDoc(doc);
+	X509_free(x);
+	BIO_free(bio);
+	OPENSSL_free(der);
+	free(b64);
+	free(out);
+	free(in);
 	return (rc);
 }
 
@@ -719,6 +902,8 @@ main(int argc, char **argv)
 		rc = cmd_sign(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "verify") == 0)
 		rc = cmd_verify(argc - 1, argv + 1);
+	else if (strcmp(argv[0], "tender") == 0)
+		rc = cmd_tender(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "respond") == 0)
 		rc = cmd_respond(argc - 1, argv + 1);
 	else if (strcmp(argv[0], "send") == 0)
