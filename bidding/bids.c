@@ -79,8 +79,13 @@ static const struct g2b_route route_cacert =
     { "ca_certificate", ROLE_ANY, 0, cacert_get, NULL };
 static const struct g2b_route route_bidinfo =
     { "bidinfo", ROLE_ANY, 0, bidinfo_get, NULL };
+/*
+ * A bid checks its session in its own transaction (ROUTE_POST_SESSION,
+ * bidding.bid_submit_session): one round trip a bid in a deadline rush.
+ */
 static const struct g2b_route route_bid =
-    { "bid", ROLE_SUPPLIER, ROUTE_APPROVED_ORG, bidform_get, bid_post };
+    { "bid", ROLE_SUPPLIER, ROUTE_APPROVED_ORG | ROUTE_POST_SESSION,
+      bidform_get, bid_post };
 static const struct g2b_route route_withdraw =
     { "bid_withdraw", ROLE_SUPPLIER, ROUTE_APPROVED_ORG, NULL,
       withdraw_post };
@@ -834,6 +839,15 @@ bid_post(struct g2b_ctx *ctx)
 		return (bid_verify_submit(ctx));
 	}
 	vals[0] = d->bid.cert_serial;
+	if (ctx->session_deferred) {
+		/* The session is checked again with the bid. */
+		vals[1] = ctx->sid_hash_hex;
+		return (g2b_query(ctx, bid_cert_loaded,
+		    "SELECT k.cert_pem FROM portal.session s JOIN portal.users u "
+		    "ON u.id = s.user_id AND u.active LEFT JOIN bidding.cert k "
+		    "ON k.user_id = u.id AND k.serial = $1 WHERE s.token_hash = "
+		    "$2::bytea AND s.expires_at > now()", 2, vals));
+	}
 	vals[1] = ctx->user.id;
 	return (g2b_query(ctx, bid_cert_loaded,
 	    "SELECT cert_pem FROM bidding.cert WHERE serial = $1 AND "
@@ -846,7 +860,9 @@ bid_cert_loaded(struct g2b_ctx *ctx)
 {
 	if (ctx->db_error)
 		return (bid_error(ctx, 503, "unavailable"));
-	if (g2b_rows(ctx) != 1)
+	if (ctx->session_deferred && g2b_rows(ctx) == 0)
+		return (g2b_error(ctx, 401));
+	if (g2b_rows(ctx) != 1 || g2b_isnull(ctx, 0, 0))
 		return (bid_error(ctx, 403, "cert_unknown"));
 	g2b_keep(ctx, 3, g2b_val(ctx, 0, 0));
 	return (bid_verify_submit(ctx));
@@ -861,9 +877,9 @@ static int
 bid_verify_submit(struct g2b_ctx *ctx)
 {
 	struct bid_post_data	*d = ctx->ptr;
-	const char		*vals[11];
+	const char		*vals[12];
 	EVP_PKEY		*pub;
-	char			 ord[16], *h;
+	char			 ord[16], idle[16], *h;
 	char			 hbuf[BIDFMT_HEX_LEN + 3];
 
 	if ((pub = cert_verified(ctx->s[3])) == NULL)
@@ -877,6 +893,26 @@ bid_verify_submit(struct g2b_ctx *ctx)
 	snprintf(hbuf, sizeof(hbuf), "\\x%s", d->hash_hex);
 	g2b_keep(ctx, 5, hbuf);
 	snprintf(ord, sizeof(ord), "%d", d->bid.order);
+	if (ctx->session_deferred) {
+		snprintf(idle, sizeof(idle), "%d", g2b_conf.idle_minutes);
+		vals[0] = ctx->sid_hash_hex;
+		vals[1] = idle;
+		vals[2] = ctx->s[2];
+		vals[3] = ord;
+		vals[4] = d->bid.bizno;
+		vals[5] = d->bid.cert_serial;
+		vals[6] = ctx->s[3];
+		vals[7] = ctx->s[0];
+		vals[8] = ctx->s[1];
+		vals[9] = ctx->s[4];
+		vals[10] = ctx->s[5];
+		vals[11] = ctx->ip;
+		return (g2b_query(ctx, bid_submitted,
+		    "SELECT status, bid_id, receipt_no, received, user_id, "
+		    "org_id, role FROM bidding.bid_submit_session($1::bytea, "
+		    "make_interval(mins => $2::int), $3, $4, $5, $6, $7, $8, "
+		    "$9::bytea, $10::bytea, $11::bytea, $12)", 12, vals));
+	}
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[2];
 	vals[2] = ord;
@@ -907,6 +943,17 @@ bid_submitted(struct g2b_ctx *ctx)
 	if (ctx->db_error || g2b_rows(ctx) != 1)
 		return (bid_error(ctx, 503, "unavailable"));
 	st = g2b_val(ctx, 0, 0);
+	if (ctx->session_deferred) {
+		if (!strcmp(st, "no_session"))
+			return (g2b_error(ctx, 401));
+		/* Who asked, for the usage log. */
+		ctx->logged_in = 1;
+		kore_strlcpy(ctx->user.id, g2b_val(ctx, 0, 4),
+		    sizeof(ctx->user.id));
+		kore_strlcpy(ctx->user.org_id, g2b_val(ctx, 0, 5),
+		    sizeof(ctx->user.org_id));
+		ctx->user.role = g2b_role_bit(g2b_val(ctx, 0, 6));
+	}
 	if (strcmp(st, "ok") != 0 && strcmp(st, "duplicate") != 0) {
 		if (!strcmp(st, "not_found"))
 			return (bid_error(ctx, 404, st));

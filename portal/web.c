@@ -177,6 +177,13 @@ st_start(struct http_request *req)
 		ctx->sid_hash_hex[0] = '\\';
 		ctx->sid_hash_hex[1] = 'x';
 		hex_encode(h, sizeof(h), ctx->sid_hash_hex + 2);
+		if ((ctx->route->flags & ROUTE_POST_SESSION) &&
+		    req->method == HTTP_METHOD_POST) {
+			/* The post step checks the session itself. */
+			ctx->session_deferred = 1;
+			req->fsm_state = S_DISPATCH;
+			return (HTTP_STATE_CONTINUE);
+		}
 		snprintf(idle, sizeof(idle), "%d", g2b_conf.idle_minutes);
 		vals[0] = ctx->sid_hash_hex;
 		vals[1] = idle;
@@ -273,7 +280,8 @@ st_dispatch(struct http_request *req)
 
 	bit = ctx->logged_in ? ctx->user.role : ROLE_ANON;
 	csrf_token(g2b_conf.secret, sizeof(g2b_conf.secret),
-	    ctx->logged_in ? ctx->sid : ctx->visitor, ctx->csrf);
+	    (ctx->logged_in || ctx->session_deferred) ? ctx->sid : ctx->visitor,
+	    ctx->csrf);
 
 	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
 		step = rt->get;
@@ -289,8 +297,11 @@ st_dispatch(struct http_request *req)
 		return (HTTP_STATE_COMPLETE);
 	}
 
-	/* Deny by default: the route must name the caller's role. */
-	if ((rt->roles & bit) == 0) {
+	/*
+	 * Deny by default: the route must name the caller's role. With a
+	 * deferred session (ROUTE_POST_SESSION) the post step checks it.
+	 */
+	if (!ctx->session_deferred && (rt->roles & bit) == 0) {
 		if (!ctx->logged_in && req->method == HTTP_METHOD_GET) {
 			strbuf_init(&body);
 			strbuf_appendstr(&body, "/login?next=");
@@ -308,7 +319,7 @@ st_dispatch(struct http_request *req)
 		}
 		return (HTTP_STATE_COMPLETE);
 	}
-	if ((rt->flags & ROUTE_APPROVED_ORG) &&
+	if (!ctx->session_deferred && (rt->flags & ROUTE_APPROVED_ORG) &&
 	    strcmp(ctx->user.org_status, "approved") != 0) {
 		g2b_error(ctx, 403);
 		return (HTTP_STATE_COMPLETE);
@@ -352,11 +363,13 @@ st_dispatch(struct http_request *req)
 		}
 		if (!(rt->flags & ROUTE_NO_CSRF)) {
 			token = g2b_post(ctx, "csrf");
-			if (ctx->new_visitor && !ctx->logged_in)
+			if (ctx->new_visitor && !ctx->logged_in &&
+			    !ctx->session_deferred)
 				token = NULL;
 			if (!csrf_check(g2b_conf.secret,
-			    sizeof(g2b_conf.secret),
-			    ctx->logged_in ? ctx->sid : ctx->visitor, token)) {
+			    sizeof(g2b_conf.secret), (ctx->logged_in ||
+			    ctx->session_deferred) ? ctx->sid : ctx->visitor,
+			    token)) {
 				kore_log(LOG_NOTICE, "csrf refused on %s from %s",
 				    req->path, ctx->ip);
 				g2b_error(ctx, 403);

@@ -177,13 +177,15 @@ async function rush(base, notice, sup, bodies, onEach) {
 // two cores): tests/bench/rush.lua posts every bid once and writes each
 // answer's status, receipt number and bid hash. wrk runs for a fixed time,
 // so it is interrupted as soon as every bid has its answer.
-async function rushWrk(base, notice, sup, bodies) {
+async function rushWrk(srv, notice, sup, bodies) {
+	const base = srv.base;
 	const file = path.join(W, `wrk-bids-${notice.id}.txt`);
 	const dir = path.join(W, `wrk-out-${notice.id}`);
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir);
 	writeFileSync(file, bodies.map((b, i) => `${sup[i].cookie}\t${b}`).join('\n') + '\n');
 	const threads = Math.min(2, cpus().length);
+	const before = cpuSnapshot(srv);
 	const t0 = process.hrtime.bigint();
 	const w = spawn('wrk', ['-t', String(threads), '-c', String(CONNS), '-d', '600s', '--timeout', '30s',
 		'-s', path.join(ROOT, 'tests/bench/rush.lua'), base, '--', file, String(threads), dir,
@@ -212,6 +214,7 @@ async function rushWrk(base, notice, sup, bodies) {
 		if (w.exitCode !== null) throw new Error(`wrk ended (${w.exitCode} ${w.signalCode}) with ${n} of ${bodies.length} answers:\n${stdout}`);
 	}
 	await exited;
+	const cpu = cpuSince(srv, before);
 	const m = stdout.match(/RUSH requests (\d+) duration_us (\d+) p50_us (\d+) p99_us (\d+)/);
 	if (!m) throw new Error(`wrk gave no result:\n${stdout}`);
 	const lines = [...Array(threads).keys()].flatMap((t) =>
@@ -234,9 +237,41 @@ async function rushWrk(base, notice, sup, bodies) {
 		late++;
 	}
 	secs += Number(process.hrtime.bigint() - t1) / 1e9;
-	return { results, late, secs: secs || Number(m[2]) / 1e6, p50: Number(m[3]) / 1000, p99: Number(m[4]) / 1000 };
+	return { results, late, cpu, secs: secs || Number(m[2]) / 1e6, p50: Number(m[3]) / 1000, p99: Number(m[4]) / 1000 };
 }
 
+
+// CPU seconds (user + system) of the server's Kore processes and of the
+// PostgreSQL backends serving its database, to split a bid's cost.
+function cpuOf(pid) {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(f[11]) + Number(f[12])) / 100;
+	} catch {
+		return null;
+	}
+}
+function serverPids(srv) {
+	const kore = execFileSync('sh', ['-c', `pgrep -g ${srv.pid} || true`], { encoding: 'utf8' })
+		.split('\n').filter(Boolean);
+	const pg = srv.sql(`SELECT pid FROM pg_stat_activity WHERE datname = '${srv.db}' AND pid <> pg_backend_pid()`)
+		.map((r) => r[0]);
+	return { kore, pg };
+}
+function cpuSnapshot(srv) {
+	const m = new Map();
+	const { kore, pg } = serverPids(srv);
+	for (const p of [...kore, ...pg]) m.set(p, cpuOf(p));
+	return m;
+}
+function cpuSince(srv, before) {
+	const { kore, pg } = serverPids(srv);
+	const sum = (pids) => pids.reduce((t, p) => {
+		const c = cpuOf(p);
+		return c === null ? t : t + c - (before.get(p) || 0);
+	}, 0);
+	return { kore: sum(kore), pg: sum(pg) };
+}
 
 function pgbenchN(srv) {
 	execFileSync('pgbench', ['-q', '-i', '-s', '1', '-h', pgStart(), '-U', 'g2b', srv.db], { stdio: 'ignore' });
@@ -288,7 +323,7 @@ async function main() {
 		const n2 = await publishNotice(srv, '장애 복구 시험 공고');
 		const sup = await makeSuppliers(srv, N);
 		const bodies1 = await prepareBids(sup, n1, noticeKey(srv, n1.id), N);
-		const bodies2 = await prepareBids(sup, n2, noticeKey(srv, n2.id), CRASH_N);
+		const bodies2 = CRASH_N ? await prepareBids(sup, n2, noticeKey(srv, n2.id), CRASH_N) : [];
 		console.log(`set-up: ${N} suppliers with certificates, ${N + CRASH_N} sealed bids by build/g2b in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
 		// --- the rush. A portal at a deadline has been serving for hours:
@@ -297,7 +332,8 @@ async function main() {
 		// connections (Kore opens them on first need, synchronously).
 		execFileSync('wrk', ['-t', '2', '-c', String(CONNS), '-d', '3s', `${srv.base}/notices/${n1.id}`],
 			{ stdio: 'ignore' });
-		const { results, secs, p50, p99, late } = await rushWrk(srv.base, n1, sup, bodies1);
+		const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+		const { results, secs, p50, p99, late, cpu } = await rushWrk(srv, n1, sup, bodies1);
 		const ok = results.filter((r) => r.status === 200);
 		const bad = results.filter((r) => r.status !== 200);
 		const bps = ok.length / secs;
@@ -307,6 +343,7 @@ async function main() {
 		const tps = pgbenchN(srv);
 		console.log(`rush: ${ok.length} bids accepted (${bad.length} refused${bad.length ? `: ${bad.slice(0, 3).map((r) => r.status).join(' ')}` : ''}) in ${secs.toFixed(2)} s over ${CONNS} connections (wrk${late ? `; ${late} request(s) wrk skipped, sent after it` : ''})`);
 		console.log(`  bids/s ${bps.toFixed(0)}, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+		console.log(`  CPU a bid: Kore ${(cpu.kore * 1000 / ok.length).toFixed(2)} ms, PostgreSQL backends ${(cpu.pg * 1000 / ok.length).toFixed(2)} ms; load average before ${load0}, after ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} (${cpus().length} cores)`);
 		console.log(`  pgbench -N -M prepared, same database, ${CONNS} clients: ${tps.toFixed(0)} tps`);
 		console.log(`  RATIO bids/s : pgbench -N tps = ${(bps / tps).toFixed(2)} (target >= 0.5); p99 ${p99.toFixed(1)} ms (target < 100)`);
 		console.log(`  receipts held ${chk.held}, each matching exactly one stored bid: ${chk.matched}; bids stored ${chk.stored} of ${N} sent${chk.stored > chk.held ? ` (${chk.stored - chk.held} answered but the answer lost inside wrk)` : ''}; without a chain entry ${chk.unchained}; without an audit row ${chk.unaudited}`);
@@ -319,6 +356,20 @@ async function main() {
 		let fail = bad.length > 0 || chk.matched !== chk.held || chk.stored !== N ||
 			chk.unchained || chk.unaudited || !chain.startsWith('chain ok');
 
+		if (CRASH_N === 0) {
+			// BENCH_CRASH_BIDS=0: no crash test (it kills the shared
+			// PostgreSQL cluster).
+			console.log('crash test skipped (BENCH_CRASH_BIDS=0)');
+			writeFileSync(path.join(OUT, 'bench-rush.json'), JSON.stringify({ date: new Date().toISOString(),
+				suppliers: N, conns: CONNS, bids_per_s: bps, p50_ms: p50, p99_ms: p99,
+				pgbench_n_tps: tps, ratio: bps / tps, cpu_ms_per_bid: { kore: cpu.kore * 1000 / ok.length,
+				pg: cpu.pg * 1000 / ok.length } }, null, 2));
+			if (fail) {
+				console.log('rush: FAILED');
+				process.exitCode = 1;
+			}
+			return;
+		}
 		// --- the crash test
 		const got = [];
 		let killed = false;
