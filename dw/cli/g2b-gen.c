@@ -1006,11 +1006,14 @@ gen_notice(struct gen *g)
 		free(picks);
 		free(hashes);
 
-		/* Outcome: 유찰, review (적격심사) or award. */
+		/*
+		 * Outcome: 유찰 (a competitive tender needs two ranked
+		 * bids; 수의계약 one), review (적격심사) or award.
+		 */
 		memset(review_done, 0, sizeof(review_done));
 		reviewer = a->officer_id;
 		reviewed_at = 0;
-		if ((ranked < 2 && v.contract == 0) || ranked == 0) {
+		if ((ranked < 2 && v.contract != 3) || ranked == 0) {
 			outcome = "failed";
 		} else if (v.award) {
 			outcome = "review";

@@ -1163,6 +1163,13 @@ test('bids on a region-restricted notice: a supplier from another region is refu
 	assert.deepEqual(await bidWrites(), w0);
 	const ok = await bid(local, G.id, 124000000, [1, 2]);
 	assert.deepEqual((await bidRows(G.id, local.orgId)).map((r) => [r[0], r[1]]), [[ok.bidId, 'live']]);
+	// A restricted competition, like an open one, needs two valid bids:
+	// the single bid ends it as 유찰 (국가계약법 시행령 제20조), no contract.
+	await closeBidding(G.id);
+	assert.equal((await openAs(officer, G.id)).status, 303);
+	assert.equal(await one(srv, `SELECT ranked FROM bidding.opening WHERE notice_id = ${G.id}`), '1');
+	assert.deepEqual((await srv.sql(`SELECT outcome FROM bidding.notice WHERE id = ${G.id}`))[0], ['failed']);
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.contract WHERE notice_id = ${G.id}`), '0');
 });
 
 test('only approved suppliers may bid, with a valid CSRF token', SLOW, async () => {
