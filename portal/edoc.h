@@ -60,6 +60,12 @@
  * in a process (a worker or one of its task threads), not from two
  * threads at once: the error collector is per process.
  *
+ * Keys: edoc_verify and edoc_sign keep the keys they read (up to 32
+ * registered certificates and 4 signing keys per process, least recently
+ * used first out, by the SHA-256 of the PEM text), since reading a key
+ * costs more than using it; edoc_cleanup frees them. Whether a
+ * certificate is still good is never cached here (the caller's check).
+ *
  * System calls (for the worker's seccomp filter): edoc_init opens and
  * reads the schema files and OpenSSL's configuration (openat, read,
  * fstat/newfstatat, lseek, close, brk, mmap, munmap); every other call

@@ -28,7 +28,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, pgStart, psql, OUT, ROOT, Client, bizno } from '../lib/harness.mjs';
 
-const run = promisify(execFile);
+const execp = promisify(execFile);
+// Another build may be relinking a tool this moment: try again.
+async function run(cmd, args, opts) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await execp(cmd, args, opts);
+		} catch (e) {
+			if (!['ETXTBSY', 'ENOENT', 'EACCES'].includes(e.code) || attempt >= 20) throw e;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+}
 const N = Number(process.env.EXCHANGE_BENCH_N || 400);
 const CONNS = Number(process.env.EXCHANGE_BENCH_CONNS || 8);
 const SECONDS = Number(process.env.EXCHANGE_BENCH_SECONDS || 10);
