@@ -197,6 +197,22 @@ static struct {
 /* edoc keeps one error collector per process: one document at a time. */
 static pthread_mutex_t	ex_edoc_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Senders' certificates this process found to chain to the portal CA,
+ * with their validity, by the SHA-256 of the PEM (direct-mapped; used
+ * under ex_edoc_lock). A chain check costs about a millisecond and every
+ * document would pay it; revocation is not cached (exchange.token_auth
+ * returns only unrevoked certificates) and the validity is checked
+ * against the clock on every use.
+ */
+#define EX_CERT_CACHE	256
+static struct {
+	unsigned char	 hash[SHA256_DIGEST_LENGTH];
+	time_t		 not_before;
+	time_t		 not_after;
+	int		 ok;
+} ex_cert_cache[EX_CERT_CACHE];
+
 /* ------------------------------------------------------------ keys */
 
 static char *
@@ -310,6 +326,30 @@ fail:
 }
 
 /* ------------------------------------------------------------ helpers */
+
+/* The system certificate chains to the portal CA and is valid now. */
+static int
+ex_cert_valid(const char *pem)
+{
+	unsigned char	 h[SHA256_DIGEST_LENGTH];
+	time_t		 now = time(NULL);
+	size_t		 i;
+
+	SHA256((const unsigned char *)pem, strlen(pem), h);
+	i = (h[0] | h[1] << 8) % EX_CERT_CACHE;
+	if (!ex_cert_cache[i].ok ||
+	    memcmp(ex_cert_cache[i].hash, h, sizeof(h)) != 0) {
+		ex_cert_cache[i].ok = 0;
+		if (ca_verify_loaded(ex.ca, pem, now, NULL,
+		    &ex_cert_cache[i].not_before,
+		    &ex_cert_cache[i].not_after) == -1)
+			return (-1);
+		memcpy(ex_cert_cache[i].hash, h, sizeof(h));
+		ex_cert_cache[i].ok = 1;
+	}
+	return (now >= ex_cert_cache[i].not_before &&
+	    now <= ex_cert_cache[i].not_after ? 0 : -1);
+}
 
 /* The hash of the bearer token, as bytea input, or -1 if none is given. */
 static int
@@ -990,8 +1030,7 @@ in_work(void *arg)
 		if ((vr = malloc(sizeof(*vr))) == NULL)
 			goto out;
 		for (i = 0; i < j->ncerts && !verified; i++) {
-			if (ca_verify_loaded(ex.ca, j->certs[i], time(NULL),
-			    NULL, NULL, NULL) == -1)
+			if (ex_cert_valid(j->certs[i]) == -1)
 				continue;
 			edoc_result_init(vr);
 			if (edoc_verify(doc, j->certs[i], vr) == 0) {
