@@ -1195,9 +1195,8 @@ in_post(struct g2b_ctx *ctx)
 
 	sha = bytea_hex(d, sizeof(d));
 	vals[0] = hash;
-	vals[1] = sha;
+	vals[1] = g2b_keep(ctx, 0, sha);
 	vals[2] = ctx->ip;
-	g2b_keep(ctx, 0, sha);
 	free(sha);
 	return (g2b_query(ctx, in_authed,
 	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
