@@ -71,6 +71,10 @@ UNIT_CC		= $(CC) -std=c99 -D_GNU_SOURCE -g -O1 $(SAN) -Wall -Wextra \
 		    -Wno-format-truncation -Iportal -Ibidding $(UNIT_CFLAGS)
 UNIT_OBJ	= $(CORE_SRC:%.c=$(BUILD)/unitobj/%.o)
 
+# Pattern-built objects are intermediate to make, which would delete them
+# after building one test binary; keep them for the next.
+.SECONDARY:
+
 $(BUILD)/unitobj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(UNIT_CC) -c -o $@ $<
