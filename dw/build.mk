@@ -12,6 +12,11 @@ $(BUILD)/g2b-gen: $(DWGEN_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Idw -o $@ $(DWGEN_SRC) -lpq -lcrypto -lm
 
-$(BUILD)/g2b-etl: dw/cli/g2b-etl.c $(HEADERS)
+$(BUILD)/g2b-etl: dw/cli/g2b-etl.c dw/dwlink.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idw -o $@ dw/cli/g2b-etl.c -lpq
+	$(CC) $(CFLAGS) -Idw -o $@ dw/cli/g2b-etl.c dw/dwlink.c -lpq
+
+# The warehouse connection (dw/dwdb.c): G2B_DW_DB, a database of its own
+# linked to the live one over postgres_fdw (dw/dwlink.c).
+KORE_SRC	+= dw/dwdb.c dw/dwlink.c
+CFLAGS		+= -Idw

@@ -14,7 +14,8 @@
  *
  * The SQL lives in dw/sql/002_reports.sql (dw.report_groups, report_dist,
  * report_names, report_headline): small aggregate tables for the top drill
- * levels, the indexed facts below them.
+ * levels, the indexed facts below them. Every query goes to the warehouse
+ * connection (dw_query, dw/dwdb.c: G2B_DW_DB).
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "svgchart.h"
 #include "web.h"
+#include "dwdb.h"
 
 int	page_stats(struct http_request *);
 int	page_stats_public(struct http_request *);
@@ -459,7 +461,7 @@ stats_get(struct g2b_ctx *ctx)
 	vals[2] = nul(r->c.cls);
 	vals[3] = nul(r->c.region);
 	vals[4] = nul(r->c.agency);
-	return (g2b_query(ctx, stats_names,
+	return (dw_query(ctx, stats_names,
 	    "SELECT what, code, name_ko, name_en FROM dw.report_names($1, $2, "
 	    "$3, $4, $5::bigint)", 5, vals));
 }
@@ -485,7 +487,7 @@ stats_names(struct g2b_ctx *ctx)
 	}
 	vals[0] = bys[r->c.by];
 	cell_vals(&r->c, vals);
-	return (g2b_query(ctx, stats_groups,
+	return (dw_query(ctx, stats_groups,
 	    "SELECT key, label_ko, label_en, notices, opened, awarded, failed, "
 	    "bids_n, bids_sum, award_sum, ratio_n, ratio_sum, days_n, days_sum, "
 	    "source FROM dw.report_groups($1, $2::int, $3::int, $4, $5, $6, $7, "
@@ -546,14 +548,14 @@ stats_groups(struct g2b_ctx *ctx)
 		return (stats_out(ctx));
 	}
 	if (strcmp(vals[0], "share") == 0)
-		return (g2b_query(ctx, stats_dist,
+		return (dw_query(ctx, stats_dist,
 		    "SELECT 'supregion', key, label_ko, label_en, n, amount "
 		    "FROM dw.report_dist('supregion', $1::int, $2::int, $3, $4, "
 		    "$5, $6, $7, $8::bigint) UNION ALL SELECT 'size', key, "
 		    "label_ko, label_en, n, amount FROM dw.report_dist('size', "
 		    "$1::int, $2::int, $3, $4, $5, $6, $7, $8::bigint)", 8,
 		    vals + 1));
-	return (g2b_query(ctx, stats_dist,
+	return (dw_query(ctx, stats_dist,
 	    "SELECT $1, key, label_ko, label_en, n, amount FROM "
 	    "dw.report_dist($1, $2::int, $3::int, $4, $5, $6, $7, $8, "
 	    "$9::bigint)", 9, vals));
@@ -1153,7 +1155,7 @@ public_get(struct g2b_ctx *ctx)
 		else if (strcmp(f, "html") != 0)
 			return (g2b_json_error(ctx, 400, "bad_format"));
 	}
-	return (g2b_query(ctx, public_loaded,
+	return (dw_query(ctx, public_loaded,
 	    "SELECT y.y, h.notices, h.award_sum, h.avg_bids, h.failed_pct, "
 	    "h.avg_ratio, (SELECT to_char(s.refreshed_at AT TIME ZONE "
 	    "'Asia/Seoul', 'YYYY-MM-DD HH24:MI') FROM dw.reports_state s) "

@@ -7,7 +7,9 @@
  * dw.etl_end with the error if a batch failed, then the daily usage
  * facts (dw.etl_usage). The run is recorded in
  * dw.etl_log like the command-line driver's (build/g2b-etl); both take the
- * same advisory lock, so they never load at the same time.
+ * same advisory lock, so they never load at the same time. The
+ * connection is the warehouse's (G2B_DW_DB; dw/dwdb.c links a database of
+ * its own to the live one and migrates it when this worker starts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "web.h"
+#include "dwdb.h"
 
 #define ETL_BATCH	2000
 
@@ -35,6 +38,7 @@ dwtimer_worker_init(void)
 	const char	*v;
 	int		 secs;
 
+	dwdb_worker_init();
 	if (worker == NULL || worker->id != KORE_WORKER_BASE)
 		return;
 	secs = 60;
@@ -42,8 +46,7 @@ dwtimer_worker_init(void)
 		secs = atoi(v);
 	if (secs <= 0)
 		return;
-	v = getenv("G2B_DW_DB");
-	dsn = kore_strdup(v != NULL && *v != '\0' ? v : g2b_conf.dsn);
+	dsn = dwdb_dsn;
 	kore_timer_add(etl_tick, (u_int64_t)secs * 1000, NULL, 0);
 }
 

@@ -20,6 +20,7 @@ struct orgform {
 	const char	*address;
 	const char	*region;
 	const char	*biz_type;
+	const char	*size_class;	/* optional: NULL if not stated */
 	const char	*contact;
 	const char	*email;
 	const char	*phone;

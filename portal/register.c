@@ -18,9 +18,17 @@ static int	orgform_categories(struct g2b_ctx *);
 static const struct g2b_route route_register =
     { "register", ROLE_ANY, 0, register_get, register_post };
 
+/* Supplier size classes (portal/sql/012_org_size.sql), labels size.*. */
+static const char *const size_classes[] = {
+	"large", "midsize", "sme", "small", "micro", NULL
+};
+
+static int	valid_size_class(const char *);
+
 static const char *const text_fields[] = {
 	"bizno", "company", "representative", "address", "region",
-	"biz_type", "licences", "contact", "email", "phone", "login", NULL
+	"biz_type", "size_class", "licences", "contact", "email", "phone",
+	"login", NULL
 };
 
 void
@@ -42,6 +50,17 @@ pg_array(struct strbuf *b, const char *const *v, size_t n)
 		strbuf_append(b, "\"", 1);
 	}
 	strbuf_append(b, "}", 1);
+}
+
+static int
+valid_size_class(const char *s)
+{
+	int	i;
+
+	for (i = 0; size_classes[i] != NULL; i++)
+		if (!strcmp(s, size_classes[i]))
+			return (1);
+	return (0);
 }
 
 void
@@ -118,6 +137,13 @@ orgform_validate(struct g2b_ctx *ctx, struct orgform *f, int mode)
 	f->biz_type = g2b_post(ctx, "biz_type");
 	if (!valid_biz_type(f->biz_type))
 		g2b_field_error(ctx, "biz_type", "err.choose");
+
+	/* Optional: "" is "not stated". */
+	f->size_class = g2b_post(ctx, "size_class");
+	if (f->size_class != NULL && *f->size_class == '\0')
+		f->size_class = NULL;
+	if (f->size_class != NULL && !valid_size_class(f->size_class))
+		g2b_field_error(ctx, "size_class", "err.choose");
 
 	f->contact = trimmed(ctx, "contact", 5);
 	if (*f->contact == '\0')
@@ -312,6 +338,16 @@ orgform_categories(struct g2b_ctx *ctx)
 		if (chosen != NULL && !strcmp(chosen, biz_types[i]))
 			tmpl_set(row, "sel", "1");
 	}
+	chosen = ctx->req->method == HTTP_METHOD_POST ?
+	    g2b_post(ctx, "size_class") : tmpl_get(ctx->vars, "f_size_class");
+	for (i = 0; size_classes[i] != NULL; i++) {
+		row = tmpl_row(ctx->vars, "size_classes");
+		tmpl_set(row, "code", size_classes[i]);
+		snprintf(key, sizeof(key), "size.%s", size_classes[i]);
+		tmpl_set(row, "name", g2b_msg(ctx, key));
+		if (chosen != NULL && !strcmp(chosen, size_classes[i]))
+			tmpl_set(row, "sel", "1");
+	}
 	if (ctx->n[1] == ORGFORM_REGISTER) {
 		tmpl_set(ctx->vars, "mode_register", "1");
 		return (g2b_render(ctx, (int)ctx->n[0], "orgform",
@@ -344,7 +380,7 @@ static int
 register_post(struct g2b_ctx *ctx)
 {
 	struct orgform	 f;
-	const char	*nonce, *vals[15];
+	const char	*nonce, *vals[16];
 	char		 hash[PW_HASH_MAX];
 
 	if (ctx->logged_in)
@@ -378,10 +414,11 @@ register_post(struct g2b_ctx *ctx)
 	vals[12] = f.login;
 	vals[13] = hash;
 	vals[14] = ctx->ip;
+	vals[15] = f.size_class;
 	g2b_query(ctx, register_done,
 	    "SELECT status, org_id FROM portal.supplier_register($1, $2, $3, "
 	    "$4, $5, $6, $7, $8::text[], $9, $10, $11, $12::text[], $13, $14, "
-	    "$15::inet)", 15, vals);
+	    "$15::inet, $16)", 16, vals);
 	secure_wipe(hash, sizeof(hash));
 	orgform_cleanup(&f);
 	return (STEP_WAIT);

@@ -11,9 +11,12 @@
  * the batch in flight (rolled back whole, watermark included); the next
  * run marks it aborted and carries on from the last committed watermark.
  *
- * The load is SQL inside the warehouse database reading the live schemas,
- * so the warehouse must be the live database for now: a --dw naming
- * another database is refused (exit 2) rather than half supported.
+ * The load is SQL inside the warehouse database reading the live schemas.
+ * A --dw naming another database (on this server or another) gets the
+ * live schemas as postgres_fdw foreign tables under the same names and
+ * its dw migrations applied first (dw/dwlink.c; G2B_ROOT, default ".",
+ * is where dw/sql is; G2B_DW_LIVE, default --db, is the live database as
+ * the warehouse server reaches it).
  *
  * Exit status: 0 done, 1 a batch or the connection failed, 2 usage.
  */
@@ -25,9 +28,10 @@
 
 #include <libpq-fe.h>
 
+#include "dwlink.h"
+
 static void	usage(void);
 static double	now_secs(void);
-static int	same_database(PGconn *, PGconn *);
 
 static void
 usage(void)
@@ -47,42 +51,6 @@ now_secs(void)
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
-/*
- * 1 if both connections reach the same database of the same server: the
- * warehouse connection sees the live connection's backend (pid and start
- * time) in its own database. 0 if not, -1 on a query error.
- */
-static int
-same_database(PGconn *live, PGconn *dw)
-{
-	PGresult	*r;
-	const char	*vals[2];
-	char		 pid[32], start[64];
-	int		 same;
-
-	r = PQexec(live, "SELECT pg_backend_pid(), (SELECT backend_start::text "
-	    "FROM pg_stat_activity WHERE pid = pg_backend_pid())");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return (-1);
-	}
-	snprintf(pid, sizeof(pid), "%s", PQgetvalue(r, 0, 0));
-	snprintf(start, sizeof(start), "%s", PQgetvalue(r, 0, 1));
-	PQclear(r);
-	vals[0] = pid;
-	vals[1] = start;
-	r = PQexecParams(dw, "SELECT count(*) FROM pg_stat_activity WHERE "
-	    "pid = $1::int AND backend_start::text = $2 AND "
-	    "datname = current_database()", 2, NULL, vals, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return (-1);
-	}
-	same = strcmp(PQgetvalue(r, 0, 0), "1") == 0;
-	PQclear(r);
-	return (same);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -94,12 +62,12 @@ main(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*dsn, *dwdsn, *trigger = "cli", *vals[2];
-	char		 batch[16], run[32], *ep, *err = NULL;
-	PGconn		*live = NULL, *dw = NULL;
+	const char	*dsn, *dwdsn, *trigger = "cli", *vals[2], *root;
+	char		 batch[16], run[32], *ep, *err = NULL, setup_err[1024];
+	PGconn		*dw = NULL;
 	PGresult	*r;
 	long		 n;
-	int		 c, verbose = 0, more, rc = 0;
+	int		 c, verbose = 0, more, rc = 0, separate;
 	long long	 batches = 0, rows_read = 0, rows_written = 0;
 	double		 t0, t1, tb, secs;
 
@@ -143,46 +111,27 @@ main(int argc, char *argv[])
 		dwdsn = dsn;
 
 	t0 = now_secs();
-	live = PQconnectdb(dsn);
-	if (PQstatus(live) != CONNECTION_OK) {
-		fprintf(stderr, "g2b-etl: live database: %s",
-		    PQerrorMessage(live));
-		PQfinish(live);
+	/*
+	 * A warehouse database of its own: link it to the live one (foreign
+	 * tables, refreshed each run so live migrations show) and bring its
+	 * dw schema up to date first.
+	 */
+	if ((root = getenv("G2B_ROOT")) == NULL || *root == '\0')
+		root = ".";
+	if (dw_setup(root, dsn, getenv("G2B_DW_LIVE"), dwdsn, &separate,
+	    setup_err, sizeof(setup_err)) == -1) {
+		fprintf(stderr, "g2b-etl: warehouse set-up: %s\n", setup_err);
 		return (1);
 	}
-	if (strcmp(dwdsn, dsn) != 0) {
-		dw = PQconnectdb(dwdsn);
-		if (PQstatus(dw) != CONNECTION_OK) {
-			fprintf(stderr, "g2b-etl: warehouse database: %s",
-			    PQerrorMessage(dw));
-			PQfinish(dw);
-			PQfinish(live);
-			return (1);
-		}
-		switch (same_database(live, dw)) {
-		case 1:
-			break;
-		case 0:
-			fprintf(stderr, "g2b-etl: the warehouse DSN (--dw or "
-			    "G2B_DW_DB) names another database than the live "
-			    "one. Loading a separate warehouse database is not "
-			    "supported yet: leave G2B_DW_DB unset or point it "
-			    "at the live database.\n");
-			PQfinish(dw);
-			PQfinish(live);
-			return (2);
-		default:
-			fprintf(stderr, "g2b-etl: cannot compare the "
-			    "databases: %s", PQerrorMessage(live));
-			PQfinish(dw);
-			PQfinish(live);
-			return (1);
-		}
-		PQfinish(live);
-		live = NULL;
-	} else {
-		dw = live;
-		live = NULL;
+	if (verbose && separate)
+		printf("g2b-etl: warehouse in its own database, linked to the "
+		    "live one\n");
+	dw = PQconnectdb(separate ? dwdsn : dsn);
+	if (PQstatus(dw) != CONNECTION_OK) {
+		fprintf(stderr, "g2b-etl: %s database: %s",
+		    separate ? "warehouse" : "live", PQerrorMessage(dw));
+		PQfinish(dw);
+		return (1);
 	}
 
 	/*

@@ -440,6 +440,16 @@ static const char *const sup_a[] = { "한빛", "대한", "미래", "새한", "�
 static const char *const sup_b[] = { "정보통신", "건설", "산업", "기술",
     "엔지니어링", "테크", "상사", "시스템", "전기", "환경", "종합건설",
     "물산", "디자인", "솔루션" };
+/*
+ * Supplier size classes (portal/sql/012_org_size.sql) in the proportions
+ * of suppliers registered with public procurement: mostly small (소기업)
+ * and medium (중소기업) firms and 소상공인, few 중견기업 and 대기업. Drawn
+ * from a generator of their own so every other row is as before.
+ */
+static const char *const size_classes[5] = { "large", "midsize", "sme",
+	"small", "micro" };
+static const double size_w[5] = { 0.02, 0.04, 0.26, 0.46, 0.22 };
+
 static const char *const biz_types[4] = { "manufacturer", "distributor",
     "service", "construction" };
 
@@ -455,6 +465,7 @@ gen_orgs(struct gen *g)
 	size_t		 reg;
 	double		 rw[NREGIONS];
 	uint64_t	 bindex;
+	struct dwgen_rng sizer;
 
 	for (reg = 0; reg < NREGIONS; reg++)
 		rw[reg] = regions[reg].weight;
@@ -526,6 +537,7 @@ gen_orgs(struct gen *g)
 		put_s(&org, ag_kind[kind]); tab(&org);
 		put_ts(&org, g->start - 86400 * 30); tab(&org);
 		put_ts(&org, g->start - 86400 * 30);
+		put_s(&org, "\t\\N");	/* size: suppliers only */
 		eol(&org);
 		snprintf(login, sizeof(login), "gen%llu-a%lld",
 		    (unsigned long long)g->seed, (long long)i);
@@ -541,6 +553,7 @@ gen_orgs(struct gen *g)
 		put_s(&users, "\t!synthetic\n");
 	}
 	bindex = 0;
+	dwgen_seed(&sizer, g->seed ^ 0x5a1ec1a55e5ULL);
 	for (i = 0; i < g->nsup; i++) {
 		struct supplier *s = &g->sup[i];
 		int f = (int)dwgen_pick(&g->rng, family_w, 3);
@@ -575,7 +588,8 @@ gen_orgs(struct gen *g)
 		    biz_types[dwgen_below(&g->rng, 3)]);
 		put_s(&org, "\t\\N\t\\N\t");
 		put_ts(&org, s->created); tab(&org);
-		put_ts(&org, s->created);
+		put_ts(&org, s->created); tab(&org);
+		put_s(&org, size_classes[dwgen_pick(&sizer, size_w, 5)]);
 		eol(&org);
 		snprintf(login, sizeof(login), "gen%llu-s%lld",
 		    (unsigned long long)g->seed, (long long)i);
@@ -619,7 +633,8 @@ gen_orgs(struct gen *g)
 	}
 	copy_buf(g->db, "COPY portal.org (id, kind, status, name, region, "
 	    "address, bizno, representative, biz_type, agency_code, "
-	    "agency_kind, reviewed_at, created_at) FROM STDIN", &org);
+	    "agency_kind, reviewed_at, created_at, size_class) FROM STDIN",
+	    &org);
 	copy_buf(g->db, "COPY portal.users (id, login, org_id, role, name, "
 	    "pwhash) FROM STDIN", &users);
 	copy_buf(g->db, "COPY portal.org_category (org_id, code) FROM STDIN",
@@ -1208,6 +1223,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'd':
 			dsn = optarg;
+			ep = (char *)"";
 			break;
 		case 's':
 			g.seed = strtoull(optarg, &ep, 10);

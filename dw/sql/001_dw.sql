@@ -365,9 +365,18 @@ CREATE INDEX etl_log_started ON dw.etl_log (started_at DESC);
 -- The source reads follow each table's change marker, in order.
 -- (bidding.notice.updated_at moves on publish, amend, cancel, open,
 -- review and award; portal.org.updated_at on every profile change.)
-CREATE INDEX IF NOT EXISTS dw_src_notice_changed ON bidding.notice
-    (updated_at, id);
-CREATE INDEX IF NOT EXISTS dw_src_org_changed ON portal.org (updated_at, id);
+-- In a warehouse database of its own the live tables are foreign tables
+-- and dw/dwlink.c creates these indexes on the live side.
+DO $$
+BEGIN
+	IF (SELECT relkind FROM pg_class
+	    WHERE oid = 'bidding.notice'::regclass) = 'r' THEN
+		CREATE INDEX IF NOT EXISTS dw_src_notice_changed
+		    ON bidding.notice (updated_at, id);
+		CREATE INDEX IF NOT EXISTS dw_src_org_changed
+		    ON portal.org (updated_at, id);
+	END IF;
+END $$;
 
 -- Safe upper bound for a change-marker read. A row's updated_at is its
 -- writer's transaction start (now()); a writer still running may commit a

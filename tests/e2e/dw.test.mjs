@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { startServer, pgStart, ROOT } from '../lib/harness.mjs';
+import { startServer, pgStart, psql, ROOT } from '../lib/harness.mjs';
 
 const run = promisify(execFile);
 const GEN = path.join(ROOT, 'build/g2b-gen');
@@ -311,10 +311,22 @@ test('type 2: a supplier that moves keeps its old region on old facts', async ()
 	assert.deepEqual(dwTotals(), liveTotals());
 });
 
-test('g2b-etl refuses a warehouse DSN naming another database', async () => {
-	const err = await run(ETL, ['--db', dsn, '--dw', dsn.replace(/dbname=\S+/, 'dbname=postgres')])
-		.then(() => null, (e) => e);
-	assert.ok(err);
-	assert.equal(err.code, 2);
-	assert.match(err.stderr, /another database/);
+test('g2b-etl refuses to link a warehouse DSN that names another live database', async () => {
+	// A separate warehouse database gets the live schemas as foreign
+	// tables (tests/e2e/dwdb.test.mjs); one with live tables of its own is
+	// refused before anything is created there.
+	const other = `g2b_dwx${process.pid}`;
+	psql('postgres', `CREATE DATABASE ${other} OWNER g2b TEMPLATE template0`);
+	try {
+		psql(other, 'CREATE SCHEMA portal AUTHORIZATION g2b; CREATE TABLE portal.org (id bigint); ALTER TABLE portal.org OWNER TO g2b');
+		const err = await run(ETL, ['--db', dsn, '--dw', dsn.replace(/dbname=\S+/, `dbname=${other}`)])
+			.then(() => null, (e) => e);
+		assert.ok(err);
+		assert.equal(err.code, 1);
+		assert.match(err.stderr, /looks like a live database/);
+		assert.equal(psql(other, `SELECT count(*) FROM pg_namespace WHERE nspname IN ('dw', 'dw_live')`)[0][0], '0');
+		assert.equal(psql(other, `SELECT count(*) FROM pg_foreign_server`)[0][0], '0');
+	} finally {
+		psql('postgres', `DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
+	}
 });

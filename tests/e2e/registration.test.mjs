@@ -274,3 +274,23 @@ test('rejection with a reason: the supplier sees 반려 and the reason; editing 
 	assert.equal(ok.status, 303);
 	assert.equal(await one(srv, `SELECT status FROM portal.org WHERE id = ${orgId}`), 'approved');
 });
+
+test('the optional company size (기업 규모) is offered, stored, and checked', async () => {
+	const form = await new Client(srv.base).get('/register');
+	assert.match(form.text, /<select id="size_class" name="size_class"/);
+	for (const code of ['large', 'midsize', 'sme', 'small', 'micro'])
+		assert.match(form.text, new RegExp(`<option value="${code}">`));
+	assert.ok(form.text.includes('>소기업<'), 'labels from dw/i18n/size.ko.txt');
+	// Stated: stored on the organisation.
+	const s = await newSupplier(srv, { size_class: 'small' });
+	assert.equal(await one(srv, `SELECT size_class FROM portal.org WHERE id = ${s.orgId}`), 'small');
+	// Not stated: NULL.
+	const n = await newSupplier(srv, { size_class: '' });
+	assert.equal(await one(srv, `SELECT coalesce(size_class, 'null') FROM portal.org WHERE id = ${n.orgId}`), 'null');
+	// Not a class: the field's error, nothing stored, the choice kept out.
+	const before = await one(srv, 'SELECT count(*) FROM portal.org');
+	const { r } = await registerSupplier(srv, { size_class: 'huge' });
+	assert.equal(r.status, 400);
+	assert.equal(fieldErrors(r.text).size_class, msg('err.choose'));
+	assert.equal(await one(srv, 'SELECT count(*) FROM portal.org'), before);
+});

@@ -259,6 +259,18 @@ test('distributions: bidders, award ratio bins, supplier region and size', async
 		assert.deepEqual(sr, sup.map((x) => [x[0], x[1], x[2]]).sort());
 		const size = sj.distribution.filter((d) => d.what === 'size');
 		assert.equal(size.reduce((a, d) => a + d.n, 0), sup.reduce((a, x) => a + Number(x[1]), 0));
+		// By the winner's size class (portal.org.size_class; g2b-gen fills
+		// it, mostly 소기업 and 중소기업): the same counts and amounts.
+		const sz = await srv.sql(`${LIVE}, z AS (SELECT l.*, coalesce(s.size_class, 'unknown') AS sz
+			FROM l JOIN bidding.contract c ON c.notice_id = l.id JOIN portal.org s ON s.id = c.supplier_id)
+			SELECT sz, count(*), sum(amount) FROM z WHERE outcome = 'awarded' AND ${where} GROUP BY 1`);
+		assert.deepEqual(size.map((d) => [d.key, String(d.n), String(d.amount)]).sort(),
+			sz.map((x) => [x[0], x[1], x[2]]).sort());
+		assert.ok(!size.some((d) => d.key === 'unknown'), 'every generated supplier states its size');
+		if (q === '') {
+			const top = size.reduce((a, d) => (d.n > a.n ? d : a));
+			assert.ok(['small', 'sme', 'micro'].includes(top.key), `most awards to small firms: ${top.key}`);
+		}
 	}
 });
 
