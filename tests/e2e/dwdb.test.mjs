@@ -140,11 +140,15 @@ test('generate, load over postgres_fdw (timer and g2b-etl), rerun writes nothing
 
 test('a change on the live side arrives; an open live transaction holds the horizon back', async () => {
 	const org = await liveOne(`SELECT id FROM portal.org WHERE kind = 'supplier' ORDER BY id LIMIT 1`);
+	// Its size class changes too (unknown: not stated, for demo suppliers).
 	// A live session opens a transaction and keeps it open.
 	const hold = new Psql(srv.db);
 	await hold.query('BEGIN; SELECT txid_current()');
 	await sleep(1500);
-	await srv.sql(`UPDATE portal.org SET name = name || ' [dw-hold]', updated_at = now() WHERE id = ${org}`);
+	const size0 = await dwOne(`SELECT size_class FROM dw.dim_supplier WHERE org_id = ${org} AND is_current`);
+	const size1 = size0 === 'large' ? 'micro' : 'large';
+	await srv.sql(`UPDATE portal.org SET name = name || ' [dw-hold]', size_class = '${size1}',
+		updated_at = now() WHERE id = ${org}`);
 	await sleep(1500);
 	await etl();
 	// Stamped after the open transaction's start: not loaded yet.
@@ -157,6 +161,10 @@ test('a change on the live side arrives; an open live transaction holds the hori
 	await sleep(1200);
 	await etl();
 	assert.ok((await dwOne(`SELECT name FROM dw.dim_supplier WHERE org_id = ${org} AND is_current`)).endsWith(' [dw-hold]'));
+	// The size class is type 2: the old row closed at the change, a new one current.
+	assert.deepEqual(await dw.query(`SELECT size_class, is_current FROM dw.dim_supplier WHERE org_id = ${org}
+		ORDER BY valid_from`), [[size0, 'f'], [size1, 't']]);
+	// (The first supplier is a demo one without a stated size: 'unknown'.)
 });
 
 test('report pages read the warehouse database and match the live tables', async () => {
