@@ -30,6 +30,9 @@
  * portal/sql/008_exchange_bids.sql).
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <pthread.h>
@@ -65,6 +68,12 @@ int	page_edoc_out_award(struct http_request *);
 int	page_edoc_out_contract(struct http_request *);
 
 #define EX_CERTS_MAX	8
+
+/* ex_auth: how a system authenticates. */
+#define EX_AUTH_NONE	0
+#define EX_AUTH_TOKEN	1
+#define EX_AUTH_CERT	2
+#define EX_AUTH_BADCERT	3
 #define EX_CODE_MAX	32
 #define EX_SPKI_MAX	1024
 #define EX_CERT_DAYS	365
@@ -377,6 +386,117 @@ ex_bearer(struct g2b_ctx *ctx, char *out, size_t outlen)
 	hex_encode(d, sizeof(d), out + 2);
 	secure_wipe(tok, sizeof(tok));
 	return (0);
+}
+
+/*
+ * The peer of the TCP connection is the trusted TLS proxy (nginx), by its
+ * own address, not the forwarded client's (ctx->ip).
+ */
+static int
+ex_from_proxy(struct g2b_ctx *ctx)
+{
+	struct connection	*c = ctx->req->owner;
+	char			 peer[INET6_ADDRSTRLEN];
+
+	if (g2b_conf.trusted_proxy == NULL)
+		return (0);
+	peer[0] = '\0';
+	if (c->family == AF_INET)
+		inet_ntop(AF_INET, &c->addr.ipv4.sin_addr, peer, sizeof(peer));
+	else if (c->family == AF_INET6)
+		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, peer,
+		    sizeof(peer));
+	return (peer[0] != '\0' && !strcmp(peer, g2b_conf.trusted_proxy));
+}
+
+/* A hexadecimal digit of a URL escape, either case. */
+static int
+ex_xdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * The TLS client certificate nginx passed on the exchange listener
+ * (X-G2B-Client-Cert: $ssl_client_escaped_cert, the URL-escaped PEM),
+ * believed only from the trusted proxy. 0: out has the SHA-256 of its DER
+ * as bytea input (what exchange.cert_auth_ip pins); -1: no certificate;
+ * -2: a header that is not one PEM certificate.
+ */
+static int
+ex_client_cert(struct g2b_ctx *ctx, char *out, size_t outlen)
+{
+	const char	*h;
+	char		*pem;
+	unsigned char	 d[SHA256_DIGEST_LENGTH], *der = NULL;
+	size_t		 i, n;
+	int		 len, hi, lo, rc = -2;
+	BIO		*bio;
+	X509		*x = NULL;
+
+	if (outlen < SHA256_DIGEST_LENGTH * 2 + 3 ||
+	    !http_request_header(ctx->req, "x-g2b-client-cert", &h) ||
+	    *h == '\0' || !ex_from_proxy(ctx))
+		return (-1);
+	if ((n = strlen(h)) > 16384 || (pem = malloc(n + 1)) == NULL)
+		return (-2);
+	for (i = 0; *h != '\0'; h++) {
+		if (*h == '%') {
+			if ((hi = ex_xdigit(h[1])) == -1 ||
+			    (lo = ex_xdigit(h[2])) == -1)
+				goto done;
+			pem[i++] = (char)(hi << 4 | lo);
+			h += 2;
+		} else
+			pem[i++] = *h;
+	}
+	pem[i] = '\0';
+	if (strncmp(pem, "-----BEGIN CERTIFICATE-----", 27) != 0 ||
+	    (bio = BIO_new_mem_buf(pem, (int)i)) == NULL)
+		goto done;
+	x = PEM_read_bio_X509(bio, NULL, seal_no_pass_cb, NULL);
+	BIO_free(bio);
+	if (x == NULL || (len = i2d_X509(x, &der)) <= 0)
+		goto done;
+	SHA256(der, (size_t)len, d);
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(d, sizeof(d), out + 2);
+	rc = 0;
+done:
+	OPENSSL_free(der);
+	X509_free(x);
+	free(pem);
+	return (rc);
+}
+
+/*
+ * How the caller authenticates: an Authorization bearer token first, else
+ * a TLS client certificate from the exchange listener. out: the bytea
+ * input for exchange.token_auth_ip or exchange.cert_auth_ip.
+ */
+static int
+ex_auth(struct g2b_ctx *ctx, char *out, size_t outlen)
+{
+	const char	*h;
+
+	if (http_request_header(ctx->req, "authorization", &h))
+		return (ex_bearer(ctx, out, outlen) == 0 ? EX_AUTH_TOKEN :
+		    EX_AUTH_NONE);
+	switch (ex_client_cert(ctx, out, outlen)) {
+	case 0:
+		return (EX_AUTH_CERT);
+	case -2:
+		return (EX_AUTH_BADCERT);
+	default:
+		return (EX_AUTH_NONE);
+	}
 }
 
 /*
@@ -1151,6 +1271,7 @@ in_post(struct g2b_ctx *ctx)
 	char			 hash[TOKEN_HASH_LEN * 2 + 4], *sha;
 	size_t			 cap;
 	ssize_t			 n;
+	int			 how;
 
 	if (ex_keys() == -1)
 		return (g2b_error(ctx, 503));
@@ -1183,9 +1304,14 @@ in_post(struct g2b_ctx *ctx)
 	SHA256(j->body, j->len, d);
 	hex_encode(d, sizeof(d), j->sha_hex);
 
-	if (ex_bearer(ctx, hash, sizeof(hash)) == -1)
+	if ((how = ex_auth(ctx, hash, sizeof(hash))) == EX_AUTH_NONE)
 		return (in_refuse(ctx, 401, "unauthorized", "no valid API "
-		    "token: send Authorization: Bearer <token>"));
+		    "token: send Authorization: Bearer <token>, or on the "
+		    "exchange TLS port a registered system certificate"));
+	if (how == EX_AUTH_BADCERT)
+		return (in_refuse(ctx, 401, "unauthorized", "the TLS client "
+		    "certificate could not be read"));
+	ctx->n[1] = how;
 	ctype = NULL;
 	(void)http_request_header(req, "content-type", &ctype);
 	if (ctype == NULL || (strncasecmp(ctype, "application/xml", 15) != 0 &&
@@ -1198,6 +1324,14 @@ in_post(struct g2b_ctx *ctx)
 	vals[1] = g2b_keep(ctx, 0, sha);
 	vals[2] = ctx->ip;
 	free(sha);
+	if (how == EX_AUTH_CERT)
+		return (g2b_query(ctx, in_authed,
+		    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
+		    "coalesce(a.bizno, a.agency_code), a.certs, "
+		    "convert_from(d.answer, 'UTF8'), d.http_status, "
+		    "a.retry_after FROM exchange.cert_auth_ip($1, $3) a "
+		    "LEFT JOIN LATERAL exchange.duplicate(a.org_id, $2) d "
+		    "ON true", 3, vals));
 	return (g2b_query(ctx, in_authed,
 	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
 	    "coalesce(a.bizno, a.agency_code), a.certs, "
@@ -1247,8 +1381,9 @@ in_authed(struct g2b_ctx *ctx)
 		return (in_refuse(ctx, 429, "throttled", ex_throttled(ctx,
 		    g2b_val(ctx, 0, 8), msg, sizeof(msg))));
 	if (g2b_rows(ctx) != 1)
-		return (in_refuse(ctx, 401, "unauthorized", "unknown or "
-		    "revoked API token"));
+		return (in_refuse(ctx, 401, "unauthorized",
+		    ctx->n[1] == EX_AUTH_CERT ? "unknown, revoked or expired "
+		    "system certificate" : "unknown or revoked API token"));
 	g2b_keep(ctx, 1, g2b_val(ctx, 0, 0));	/* token */
 	g2b_keep(ctx, 2, g2b_val(ctx, 0, 1));	/* org */
 	g2b_keep(ctx, 3, g2b_val(ctx, 0, 3));	/* user */
@@ -1685,11 +1820,12 @@ cert_post(struct g2b_ctx *ctx)
 	const char		*vals[2];
 	struct strbuf		 body;
 	ssize_t			 n;
-	int			 ok;
+	int			 ok, how;
 
 	if (ex_keys() == -1)
 		return (cert_error(ctx, 503, "unavailable"));
-	if (ex_bearer(ctx, hash, sizeof(hash)) == -1)
+	if ((how = ex_auth(ctx, hash, sizeof(hash))) == EX_AUTH_NONE ||
+	    how == EX_AUTH_BADCERT)
 		return (cert_error(ctx, 401, "unauthorized"));
 	strbuf_init(&body);
 	for (;;) {
@@ -1719,6 +1855,11 @@ cert_post(struct g2b_ctx *ctx)
 		return (cert_error(ctx, 400, "spki"));
 	vals[0] = hash;
 	vals[1] = ctx->ip;
+	if (how == EX_AUTH_CERT)
+		return (g2b_query(ctx, cert_authed,
+		    "SELECT token_id, org_id, org_kind, bizno, agency_code, "
+		    "org_name, retry_after FROM exchange.cert_auth_ip($1, $2)",
+		    2, vals));
 	return (g2b_query(ctx, cert_authed,
 	    "SELECT token_id, org_id, org_kind, bizno, agency_code, org_name, "
 	    "retry_after FROM exchange.token_auth_ip($1, $2)", 2, vals));
@@ -2623,16 +2764,24 @@ out_get(struct g2b_ctx *ctx)
 {
 	char		 hash[TOKEN_HASH_LEN * 2 + 4], id[24];
 	const char	*vals[2];
+	int		 how;
 
 	if (g2b_path_id(ctx, id, sizeof(id)) == -1)
 		return (g2b_error(ctx, 404));
 	g2b_keep(ctx, 0, id);
 	if (ex_keys() == -1)
 		return (g2b_error(ctx, 503));
-	if (ex_bearer(ctx, hash, sizeof(hash)) == 0) {
+	how = ex_auth(ctx, hash, sizeof(hash));
+	if (how == EX_AUTH_BADCERT)
+		return (g2b_json_error(ctx, 401, "unauthorized"));
+	if (how != EX_AUTH_NONE) {
 		vals[0] = hash;
 		vals[1] = ctx->ip;
 		ctx->n[0] = 1;
+		if (how == EX_AUTH_CERT)
+			return (g2b_query(ctx, out_authed,
+			    "SELECT org_id, user_id, token_id, retry_after "
+			    "FROM exchange.cert_auth_ip($1, $2)", 2, vals));
 		return (g2b_query(ctx, out_authed,
 		    "SELECT org_id, user_id, token_id, retry_after "
 		    "FROM exchange.token_auth_ip($1, $2)", 2, vals));
