@@ -707,7 +707,10 @@ bidform_get(struct g2b_ctx *ctx)
 	    "SELECT c.id, c.notice_no, c.cur_ord, c.title, k.public_pem, "
 	    SEOUL("c.bid_close") ", " PHASE_SQL ", "
 	    "o.bizno, (SELECT b.id FROM bidding.bid b WHERE b.notice_id = c.id "
-	    "AND b.org_id = $2 AND b.status = 'live'), c.base_amount "
+	    "AND b.org_id = $2 AND b.status = 'live'), c.base_amount, "
+	    "c.contract_method = 'nominated' AND NOT EXISTS (SELECT 1 FROM "
+	    "bidding.notice_nominee m WHERE m.notice_id = c.id AND "
+	    "m.ord = c.cur_ord AND m.org_id = $2) "
 	    "FROM bidding.notice_current c JOIN bidding.opening_key k "
 	    "ON k.notice_id = c.id JOIN portal.org o ON o.id = $2 "
 	    "WHERE c.id = $1", 2, vals));
@@ -741,6 +744,9 @@ bidform_loaded(struct g2b_ctx *ctx)
 	}
 	if (!g2b_isnull(ctx, 0, 8))
 		tmpl_set(v, "has_live", g2b_val(ctx, 0, 8));
+	/* A nominated competition takes its nominees' bids only. */
+	if (!strcmp(g2b_val(ctx, 0, 10), "t"))
+		tmpl_set(v, "not_nominated", "1");
 	for (i = 1; i <= 15; i++)
 		tmpl_setf(tmpl_row(v, "picks"), "n", "%d", i);
 	vals[0] = ctx->user.id;

@@ -409,6 +409,13 @@ test('only nominees can bid: a non-nominee gets not_nominated and no bid row', S
 		.includes(`href="/notices/${id}/bid"`);
 	assert.equal(await bidLink(N1), true);
 	assert.equal(await bidLink(OUT1), false);
+	// The bid form says so up front, without the form, to a non-nominee.
+	const form = async (b) => (await (await loginAs(srv, b.login, b.password)).get(`/notices/${id}/bid`)).text;
+	const outForm = await form(OUT1);
+	assert.ok(text(outForm).includes(nmsg('bid.err.not_nominated')));
+	assert.ok(!outForm.includes('id="bid-form"'));
+	const inForm = await form(N1);
+	assert.ok(!text(inForm).includes(nmsg('bid.err.not_nominated')));
 	const ok = await cliBid(N1, id);
 	assert.equal(ok.code, 0, `a nominee bids: ${ok.stderr}`);
 	assert.match(ok.receipt, /^R-\d{4}-\d{8}$/);
