@@ -69,6 +69,10 @@ int	page_edoc_out_contract(struct http_request *);
 
 #define EX_CERTS_MAX	8
 
+/* in_bid.verdict: what the browser's checks found wrong. */
+#define BID_BAD_CERT	1
+#define BID_BAD_SIG	2
+
 /* ex_auth: how a system authenticates. */
 #define EX_AUTH_NONE	0
 #define EX_AUTH_TOKEN	1
@@ -103,6 +107,8 @@ struct in_bid {
 	int			 line_sig;
 	int			 line_cert;
 	int			 line_party;
+	/* The browser's checks, made in the task: 0, or BID_BAD_*. */
+	int			 verdict;
 	/* The receipt, once bid_submit took the bid. */
 	int			 receipted;
 	char			*rcols[R_NCOLS];	/* as out_receipt_sql */
@@ -221,6 +227,20 @@ static struct {
 	time_t		 not_after;
 	int		 ok;
 } ex_cert_cache[EX_CERT_CACHE];
+
+/*
+ * Bidders' certificates (SignerCertificate) this process found to chain to
+ * the portal CA, with their public keys, for the browser's checks of a
+ * Tender made in the task (bids.c's cert_verified keeps a cache of its own
+ * for the worker's event loop, not safe in a task thread). Used only
+ * under ex_edoc_lock; revocation is bidding.bid_submit's.
+ */
+static struct {
+	unsigned char	 hash[SHA256_DIGEST_LENGTH];
+	time_t		 not_before;
+	time_t		 not_after;
+	EVP_PKEY	*pub;
+} ex_bid_cert_cache[EX_CERT_CACHE];
 
 /* ------------------------------------------------------------ keys */
 
@@ -1122,6 +1142,45 @@ in_ubl(struct in_job *j, xmlDocPtr *docp, xmlDocPtr *noticep,
 }
 
 /*
+ * The browser's checks of a Tender (bids.c bid_verify_submit), in the
+ * task so the worker's event loop does not pay them: SignerCertificate
+ * chains to the portal CA and is valid now, and the bid signature
+ * verifies over the canonical text with its key. Under ex_edoc_lock.
+ */
+static void
+bid_verify(struct in_bid *b)
+{
+	unsigned char	 h[SHA256_DIGEST_LENGTH];
+	time_t		 now = time(NULL);
+	size_t		 i;
+
+	SHA256((const unsigned char *)b->cert_pem, strlen(b->cert_pem), h);
+	i = (h[0] | h[1] << 8) % EX_CERT_CACHE;
+	if (ex_bid_cert_cache[i].pub == NULL ||
+	    memcmp(ex_bid_cert_cache[i].hash, h, sizeof(h)) != 0) {
+		EVP_PKEY_free(ex_bid_cert_cache[i].pub);
+		ex_bid_cert_cache[i].pub = NULL;
+		if (ca_verify_loaded(ex.ca, b->cert_pem, now,
+		    &ex_bid_cert_cache[i].pub, &ex_bid_cert_cache[i].not_before,
+		    &ex_bid_cert_cache[i].not_after) == -1) {
+			ex_bid_cert_cache[i].pub = NULL;
+			b->verdict = BID_BAD_CERT;
+			return;
+		}
+		memcpy(ex_bid_cert_cache[i].hash, h, sizeof(h));
+	}
+	if (now < ex_bid_cert_cache[i].not_before ||
+	    now > ex_bid_cert_cache[i].not_after)
+		b->verdict = BID_BAD_CERT;
+	else if (ca_verify_signature_key(ex_bid_cert_cache[i].pub,
+	    (const unsigned char *)b->canon, b->canonlen, b->sig,
+	    b->siglen) == -1)
+		b->verdict = BID_BAD_SIG;
+	else
+		b->verdict = 0;
+}
+
+/*
  * The task: check the document, verify its signature against each of the
  * sender's certificates that the CA still vouches for, decide where it
  * goes, and build the signed answer (Accepted for now: if carrying it out
@@ -1216,6 +1275,8 @@ in_work(void *arg)
 	}
 	if (j->res->nproblems != 0)
 		j->route = "none";
+	if (!strcmp(j->route, "bid"))
+		bid_verify(&j->bid);
 out:
 	if (doc != NULL)
 		xmlFreeDoc(doc);
@@ -1543,26 +1604,25 @@ bid_refuse(struct g2b_ctx *ctx, const char *code, int http, int line,
 }
 
 /*
- * The browser's checks (bids.c bid_verify_submit), on the worker like
- * there: the certificate chains to the portal CA and is valid now, the
- * bid signature verifies over the canonical text; then one transaction.
+ * The browser's checks (bids.c bid_verify_submit), made in the task
+ * (bid_verify): the certificate chains to the portal CA and is valid now,
+ * the bid signature verifies over the canonical text; then one
+ * transaction.
  */
 static int
 bid_check(struct g2b_ctx *ctx)
 {
 	struct in_job	*j = ctx->ptr;
 	struct in_bid	*b = &j->bid;
-	EVP_PKEY	*pub;
 	const char	*vals[12];
 	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig;
 	int		 r;
 
-	if ((pub = cert_verified(b->cert_pem)) == NULL)
+	if (b->verdict == BID_BAD_CERT)
 		return (bid_refuse(ctx, "certificate-invalid", 403, b->line_cert,
 		    "SignerCertificate is not a supplier certificate of the "
 		    "portal CA valid now"));
-	if (ca_verify_signature_key(pub, (const unsigned char *)b->canon,
-	    b->canonlen, b->sig, b->siglen) == -1)
+	if (b->verdict == BID_BAD_SIG)
 		return (bid_refuse(ctx, "bid-signature", 422, b->line_sig,
 		    "SignatureValue does not verify over CanonicalTender with "
 		    "the key of SignerCertificate"));
