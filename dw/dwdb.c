@@ -42,10 +42,9 @@ static void	dwq_free(struct dwq *);
 void
 dwdb_worker_init(void)
 {
-	const char	*v, *link;
-	char		 err[1024];
-	int		 separate;
+	const char	*v;
 
+	/* The parent linked and migrated a warehouse of its own. */
 	v = getenv("G2B_DW_DB");
 	if (v == NULL || *v == '\0' || !strcmp(v, g2b_conf.dsn)) {
 		dwdb_dsn = kore_strdup(g2b_conf.dsn);
@@ -54,19 +53,6 @@ dwdb_worker_init(void)
 	}
 	dwdb_dsn = kore_strdup(v);
 	dwdb_separate = 1;
-	if (worker == NULL || worker->id != KORE_WORKER_BASE)
-		return;
-	/*
-	 * Link and migrate before serving. (Other workers may answer a
-	 * report with an error during the first start's few seconds; see
-	 * dw/README.md for moving this to the parent, portal/init.c.)
-	 */
-	link = getenv("G2B_DW_LIVE");
-	if (dw_setup(g2b_conf.root, g2b_conf.dsn, link, dwdb_dsn, &separate,
-	    err, sizeof(err)) == -1)
-		kore_log(LOG_ERR, "warehouse database: %s", err);
-	else if (separate)
-		kore_log(LOG_NOTICE, "warehouse database linked and migrated");
 }
 
 int

@@ -13,9 +13,9 @@ extern int	dwdb_separate;
 extern char	*dwdb_dsn;
 
 /*
- * Every worker, at start: decide where the warehouse is; the first worker
- * also links a separate warehouse database to the live one and applies
- * the dw migrations there (dw/dwlink.c).
+ * Every worker, at start: decide where the warehouse is. (The parent
+ * process linked a separate warehouse database to the live one and
+ * applied the dw migrations there before forking: dw_setup, dw/dwlink.c.)
  */
 void	dwdb_worker_init(void);
 /*

@@ -23,6 +23,7 @@
 
 #include "bids.h"
 #include "capture.h"
+#include "dwlink.h"
 #include "edoc.h"
 #include "web.h"
 
@@ -71,7 +72,7 @@ void		kore_worker_configure(void);
 void		kore_worker_teardown(void);
 static void	config_read(void);
 static void	secret_read(void);
-static void	migrate(PGconn *);
+static void	migrate(PGconn *, int);
 static void	demo_seed(PGconn *);
 static void	exec_ok(PGconn *, const char *);
 static int	name_cmp(const void *, const void *);
@@ -79,8 +80,10 @@ static int	name_cmp(const void *, const void *);
 void
 kore_parent_configure(int argc, char **argv)
 {
-	PGconn	*db;
-	char	 xsd[1024];
+	PGconn		*db;
+	const char	*dw;
+	char		 xsd[1024], err[1024];
+	int		 apart, separate;
 
 	(void)argc;
 	(void)argv;
@@ -89,7 +92,21 @@ kore_parent_configure(int argc, char **argv)
 	db = PQconnectdb(g2b_conf.dsn);
 	if (PQstatus(db) != CONNECTION_OK)
 		fatal("database: %s", PQerrorMessage(db));
-	migrate(db);
+	/*
+	 * A warehouse of its own (G2B_DW_DB) is linked to the live database
+	 * and migrated here, before any worker serves a report from it.
+	 */
+	dw = getenv("G2B_DW_DB");
+	apart = dw != NULL && *dw != '\0' && strcmp(dw, g2b_conf.dsn) != 0;
+	migrate(db, apart);
+	if (apart) {
+		if (dw_setup(g2b_conf.root, g2b_conf.dsn, getenv("G2B_DW_LIVE"),
+		    dw, &separate, err, sizeof(err)) == -1)
+			fatal("warehouse database: %s", err);
+		/* Another connection string for the same database. */
+		if (!separate)
+			migrate(db, 0);
+	}
 	if (getenv("G2B_DEMO") == NULL || strcmp(getenv("G2B_DEMO"), "0"))
 		demo_seed(db);
 	PQfinish(db);
@@ -221,7 +238,7 @@ name_cmp(const void *a, const void *b)
  * stops start-up with the file name and the database's message.
  */
 static void
-migrate(PGconn *db)
+migrate(PGconn *db, int skip_dw)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -240,6 +257,9 @@ migrate(PGconn *db)
 	    "DEFAULT now())");
 	applied = 0;
 	for (a = 0; areas[a] != NULL; a++) {
+		/* The warehouse's own database gets those (dw_setup). */
+		if (skip_dw && !strcmp(areas[a], "dw"))
+			continue;
 		snprintf(dir, sizeof(dir), "%s/%s/sql", g2b_conf.root,
 		    areas[a]);
 		if ((d = opendir(dir)) == NULL)
