@@ -61,6 +61,9 @@ CONF
 	if [ "$($psql -tAc "select 1 from pg_roles where rolname='g2b'")" != "1" ]; then
 		$psql -c "create role g2b login" >/dev/null
 	fi
+	# The warehouse load bounds what it reads by the oldest open
+	# transaction (dw.etl_horizon): it must see every session's start.
+	$psql -c "grant pg_read_all_stats to g2b" >/dev/null
 	if [ "$($psql -tAc "select 1 from pg_database where datname='g2b'")" != "1" ]; then
 		$psql -c "create database g2b owner g2b encoding 'UTF8' template template0" >/dev/null
 	fi

@@ -11,6 +11,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { startServer, pgStart, psql, ROOT } from '../lib/harness.mjs';
+import { Psql } from './helpers.mjs';
 
 const run = promisify(execFile);
 const GEN = path.join(ROOT, 'build/g2b-gen');
@@ -328,5 +329,33 @@ test('g2b-etl refuses to link a warehouse DSN that names another live database',
 		assert.equal(psql(other, `SELECT count(*) FROM pg_foreign_server`)[0][0], '0');
 	} finally {
 		psql('postgres', `DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
+	}
+});
+
+test('the load horizon holds back for an open transaction its role cannot see', async () => {
+	// A writer of another role (here the superuser) holds a transaction
+	// open: rows it commits later carry its start as updated_at, so the
+	// load must not pass that start. A role with pg_read_all_stats (g2b,
+	// conf/pg.sh) sees the start; one without sees neither the start nor
+	// the backend type, and the horizon then lags a minute.
+	psql('postgres', `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles
+		WHERE rolname = 'g2b_dw_blind') THEN CREATE ROLE g2b_dw_blind; END IF; END $$`);
+	q('GRANT USAGE ON SCHEMA dw TO g2b_dw_blind');
+	const hold = new Psql(srv.db);
+	const probe = new Psql(srv.db);
+	try {
+		await hold.query('BEGIN; SELECT txid_current()');
+		const [[start]] = await probe.query(`SELECT xact_start FROM pg_stat_activity
+			WHERE pid = (SELECT pid FROM pg_stat_activity WHERE state = 'idle in transaction'
+			AND datname = current_database() ORDER BY xact_start LIMIT 1)`);
+		assert.ok(start);
+		const as = async (role) => (await probe.query(`SET ROLE ${role}; SELECT dw.etl_horizon() < '${start}'::timestamptz,
+			dw.etl_horizon() > now() - interval '50 seconds'; RESET ROLE`))[0];
+		assert.deepEqual(await as('g2b'), ['t', 't'], 'with pg_read_all_stats: just before the open transaction');
+		assert.deepEqual(await as('g2b_dw_blind'), ['t', 'f'], 'blind: a minute back');
+		await hold.query('COMMIT');
+	} finally {
+		await hold.close();
+		await probe.close();
 	}
 });
