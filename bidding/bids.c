@@ -376,7 +376,7 @@ struct cert_entry {
 };
 static struct cert_entry	cert_cache[CERT_CACHE];
 
-EVP_PKEY *
+static EVP_PKEY *
 cert_verified(const char *pem)
 {
 	struct cert_entry	*e;

@@ -7,8 +7,6 @@
 #ifndef G2B_BIDS_H
 #define G2B_BIDS_H
 
-#include <openssl/evp.h>
-
 #include "web.h"
 
 /* Load or create the CA and the receipt key (parent, before workers). */
@@ -24,15 +22,11 @@ int	bids_detail(struct g2b_ctx *);
 int	attachments_detail(struct g2b_ctx *);
 
 /*
- * The sealed-bid path's pieces, shared with the e-document exchange so a
- * bid posted as XML is checked exactly like one from the browser.
- * cert_verified: the certificate PEM chains to the portal CA, is P-256
- * and valid now; returns its public key (owned by a per-worker cache, do
- * not free) or NULL. receipt_text: the canonical receipt text of a stored
- * bid. receipt_sign: sign it with the portal's receipt key (DER into *der,
- * kore_free it).
+ * The receipt of the sealed-bid path, shared with the e-document exchange
+ * so a bid posted as XML gets the browser's receipt. receipt_text: the
+ * canonical receipt text of a stored bid. receipt_sign: sign it with the
+ * portal's receipt key (DER into *der, kore_free it).
  */
-EVP_PKEY	*cert_verified(const char *pem);
 int		 receipt_text(const char *no, const char *notice_no,
 		    const char *ord, const char *bizno, const char *hash_hex,
 		    const char *received, char *out, size_t outsz, size_t *len);
