@@ -341,7 +341,7 @@ static const char *const org_sql =
     "SELECT o.bizno, o.name, o.representative, o.address, o.region, "
     "o.biz_type, array_to_string(o.licences, E'\\n'), o.contact_name, "
     "o.email, o.phone, o.status, (SELECT string_agg(code, ',' ORDER BY code) "
-    "FROM portal.org_category c WHERE c.org_id = o.id) "
+    "FROM portal.org_category c WHERE c.org_id = o.id), o.size_class "
     "FROM portal.org o WHERE o.id = $1 AND o.kind = 'supplier'";
 
 static void
@@ -374,6 +374,8 @@ org_loaded(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 503));
 	for (i = 1; i < 10; i++)
 		tmpl_set(ctx->vars, names[i], g2b_val(ctx, 0, i));
+	if (!g2b_isnull(ctx, 0, 12))
+		tmpl_set(ctx->vars, "f_size_class", g2b_val(ctx, 0, 12));
 	org_vars(ctx);
 	g2b_keep(ctx, 1, g2b_val(ctx, 0, 11));
 	g2b_flash(ctx);
@@ -392,7 +394,7 @@ static int
 org_checked(struct g2b_ctx *ctx)
 {
 	struct orgform	 f;
-	const char	*bizno, *vals[13];
+	const char	*bizno, *vals[15];
 	char		 digits[11];
 
 	if (ctx->db_error || g2b_rows(ctx) != 1)
@@ -428,9 +430,16 @@ org_checked(struct g2b_ctx *ctx)
 	vals[10] = f.phone;
 	vals[11] = f.categories;
 	vals[12] = ctx->ip;
+	/*
+	 * The size: a class, or NULL for "not stated" (orgform_validate checks
+	 * it as registration does). A form without the field leaves it alone.
+	 */
+	vals[13] = f.size_class;
+	vals[14] = g2b_post(ctx, "size_class") != NULL ? "t" : "f";
 	g2b_query(ctx, org_saved,
 	    "SELECT portal.supplier_update($1, $2, $3, $4, $5, $6, $7, "
-	    "$8::text[], $9, $10, $11, $12::text[], $13::inet)", 13, vals);
+	    "$8::text[], $9, $10, $11, $12::text[], $13::inet, $14, "
+	    "$15::boolean)", 15, vals);
 	orgform_cleanup(&f);
 	return (STEP_WAIT);
 }
@@ -448,6 +457,13 @@ org_saved(struct g2b_ctx *ctx)
 		tmpl_set(ctx->vars, "form_error", "1");
 		return (orgform_render(ctx, 400, ORGFORM_EDIT));
 	}
+	if (!strcmp(r, "bad_size")) {
+		g2b_field_error(ctx, "size_class", "err.choose");
+		tmpl_set(ctx->vars, "form_error", "1");
+		return (orgform_render(ctx, 400, ORGFORM_EDIT));
+	}
+	if (!strcmp(r, "not_found"))
+		return (g2b_error(ctx, 404));
 	return (g2b_redirect(ctx, !strcmp(r, "unchanged") ?
 	    "/account/org?ok=unchanged" : "/account/org?ok=saved"));
 }

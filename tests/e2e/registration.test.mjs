@@ -3,6 +3,7 @@
 // editing with its audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { text } from '../lib/harness.mjs';
 import {
 	boot, one, q, newSupplier, registerSupplier, staff, review, loginAs,
@@ -293,4 +294,103 @@ test('the optional company size (기업 규모) is offered, stored, and checked'
 	assert.equal(r.status, 400);
 	assert.equal(fieldErrors(r.text).size_class, msg('err.choose'));
 	assert.equal(await one(srv, 'SELECT count(*) FROM portal.org'), before);
+});
+
+// The size labels (dw/i18n/size.*.txt), which msg() does not read.
+function sizeLabel(key, lang = 'ko') {
+	const file = new URL(`../../dw/i18n/size.${lang}.txt`, import.meta.url);
+	for (const line of readFileSync(file, 'utf8').split('\n')) {
+		const m = line.match(/^([a-z_.]+) = (.*)$/);
+		if (m && m[1] === key) return m[2];
+	}
+	throw new Error(`no ${key} in size.${lang}.txt`);
+}
+
+test('the supplier states, changes and clears its company size on the profile page; audited, updated_at moves', async () => {
+	const { f, orgId } = await newSupplier(srv);
+	const sup = await loginAs(srv, f.login, f.password);
+	const form = await sup.get('/account/org');
+	assert.equal(form.status, 200);
+	assert.match(form.text, /<select id="size_class" name="size_class"/);
+	assert.ok(form.text.includes(`<option value="">${sizeLabel('size.not_stated')}</option>`), 'a "not stated" choice');
+	for (const code of ['large', 'midsize', 'sme', 'small', 'micro'])
+		assert.ok(form.text.includes(`<option value="${code}">${sizeLabel(`size.${code}`)}</option>`), code);
+	assert.equal(selectedOption(form.text, 'size_class'), null, 'not stated at registration: nothing chosen');
+
+	const edit = { ...f };
+	delete edit.login; delete edit.password; delete edit.password2; delete edit.agree;
+	// [size, updated_at in microseconds, org.update rows]
+	const row = async () => (await srv.sql(`SELECT coalesce(size_class, 'null'),
+		floor(extract(epoch FROM updated_at) * 1000000)::bigint,
+		(SELECT count(*) FROM portal.audit a WHERE a.org_id = o.id AND a.event = 'org.update')
+		FROM portal.org o WHERE id = ${orgId}`))[0];
+	const lastDiff = async () => (await auditRows(srv, `org_id = ${orgId} AND event = 'org.update'`)).at(-1).detail;
+	let [, stamp, naudit] = await row();
+
+	// State it, change it, clear it: each saved, audited alone and bumping updated_at.
+	for (const [from, to] of [[null, 'sme'], ['sme', 'small'], ['small', null]]) {
+		const r = await sup.post('/account/org', { ...edit, size_class: to ?? '' });
+		assert.equal(r.status, 303, errors(r.text).join('; '));
+		assert.equal(r.location, '/account/org?ok=saved');
+		const [size, at, n] = await row();
+		assert.equal(size, to ?? 'null');
+		assert.ok(BigInt(at) > BigInt(stamp), `updated_at moves (${stamp} -> ${at})`);
+		assert.equal(Number(n), Number(naudit) + 1, 'one org.update row');
+		assert.deepEqual(await lastDiff(), { size_class: [from, to] }, 'the diff is the size alone');
+		const page = await sup.follow(r);
+		assert.equal(selectedOption(page.text, 'size_class'), to, 'the form shows the saved size');
+		[, stamp, naudit] = await row();
+	}
+	// Unchanged: nothing recorded, updated_at stays.
+	const same = await sup.post('/account/org', { ...edit, size_class: '' });
+	assert.equal(same.location, '/account/org?ok=unchanged');
+	assert.deepEqual(await row(), ['null', stamp, naudit]);
+
+	// With another field in one save: one audit row with both.
+	const both = await sup.post('/account/org', { ...edit, size_class: 'micro', phone: '02-2100-3000' });
+	assert.equal(both.status, 303, errors(both.text).join('; '));
+	assert.deepEqual(await lastDiff(), { size_class: [null, 'micro'], phone: [f.phone, '02-2100-3000'] });
+	edit.phone = '02-2100-3000';
+	// A client that does not send the field leaves the size as it is.
+	const old = await sup.post('/account/org', edit);
+	assert.equal(old.location, '/account/org?ok=unchanged');
+	assert.equal((await row())[0], 'micro');
+
+	// A bad value: the field's error (Korean, then English), the choice not
+	// kept, and nothing saved, not even the other field changed with it.
+	const snapshot = async () => (await srv.sql(`SELECT o::text FROM portal.org o WHERE id = ${orgId}`))[0][0];
+	const beforeRow = await snapshot();
+	[, stamp, naudit] = await row();
+	for (const [bad, lang] of [['huge', 'ko'], ['SME', 'ko'], ['micro ', 'en']]) {
+		if (lang === 'en') await sup.get('/lang?to=en&next=/account/org');
+		const r = await sup.post('/account/org', { ...edit, size_class: bad, address: '대전광역시 서구 청사로 189' });
+		assert.equal(r.status, 400, `size ${JSON.stringify(bad)}`);
+		assert.equal(fieldErrors(r.text).size_class, msg('err.choose', lang));
+		assert.ok(text(r.text).includes(msg('err.form', lang)));
+		assert.match(r.text, /<select id="size_class"[^>]*aria-invalid="true"/);
+		assert.equal(selectedOption(r.text, 'size_class'), null);
+		assert.equal(inputValue(r.text, 'address'), '대전광역시 서구 청사로 189', 'the input is kept');
+		assert.equal(await snapshot(), beforeRow, 'the organisation row is untouched');
+		assert.deepEqual(await row(), ['micro', stamp, naudit]);
+	}
+	await sup.get('/lang?to=ko&next=/account/org');
+});
+
+test('the size saved on the profile is checked by the database too', async () => {
+	// The SQL function refuses a class the form would refuse, changing nothing.
+	const { orgId } = await newSupplier(srv, { size_class: 'large' });
+	const [user] = (await srv.sql(`SELECT id FROM portal.users WHERE org_id = ${orgId}`))[0];
+	const [[r]] = await srv.sql(`SELECT portal.supplier_update(${user}, ${orgId}, o.name, o.representative,
+		o.address, o.region, o.biz_type, o.licences, o.contact_name, o.email, o.phone,
+		ARRAY(SELECT code::text FROM portal.org_category WHERE org_id = o.id), NULL, 'huge', true)
+		FROM portal.org o WHERE o.id = ${orgId}`);
+	assert.equal(r, 'bad_size');
+	assert.equal(await one(srv, `SELECT size_class FROM portal.org WHERE id = ${orgId}`), 'large');
+	// Not given: left as it is.
+	const [[k]] = await srv.sql(`SELECT portal.supplier_update(${user}, ${orgId}, o.name, o.representative,
+		o.address, o.region, o.biz_type, o.licences, o.contact_name, o.email, o.phone,
+		ARRAY(SELECT code::text FROM portal.org_category WHERE org_id = o.id), NULL, NULL, false)
+		FROM portal.org o WHERE o.id = ${orgId}`);
+	assert.equal(k, 'unchanged');
+	assert.equal(await one(srv, `SELECT size_class FROM portal.org WHERE id = ${orgId}`), 'large');
 });
