@@ -4,7 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { text } from '../lib/harness.mjs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { text, ROOT } from '../lib/harness.mjs';
 import {
 	boot, one, q, newSupplier, registerSupplier, staff, review, loginAs,
 	fieldErrors, unreadBadge, inputValue, textareaValue, selectedOption,
@@ -393,4 +396,28 @@ test('the size saved on the profile is checked by the database too', async () =>
 		FROM portal.org o WHERE o.id = ${orgId}`);
 	assert.equal(k, 'unchanged');
 	assert.equal(await one(srv, `SELECT size_class FROM portal.org WHERE id = ${orgId}`), 'large');
+});
+
+test('a size changed on the profile reaches the warehouse as a new supplier-dimension row (type 2)', async () => {
+	const run = promisify(execFile);
+	const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+	const etl = async () => {
+		await sleep(1200);	// past the load's horizon
+		await run(path.join(ROOT, 'build/g2b-etl'), ['--db', srv.dsn, '--batch', '500']);
+	};
+	const { f, orgId } = await newSupplier(srv, { size_class: 'small' });
+	await etl();
+	const dim = async () => (await srv.sql(`SELECT size_class, is_current FROM dw.dim_supplier
+		WHERE org_id = ${orgId} ORDER BY valid_from`)).map(([s, c]) => [s, c]);
+	assert.deepEqual(await dim(), [['small', 't']]);
+	const sup = await loginAs(srv, f.login, f.password);
+	const edit = { ...f, size_class: 'sme' };
+	delete edit.login; delete edit.password; delete edit.password2; delete edit.agree;
+	const r = await sup.post('/account/org', edit);
+	assert.equal(r.status, 303, errors(r.text).join('; '));
+	await etl();
+	// The old class closed where the profile changed it, the new one current.
+	assert.deepEqual(await dim(), [['small', 'f'], ['sme', 't']]);
+	assert.equal(await one(srv, `SELECT d.valid_to = o.updated_at FROM dw.dim_supplier d
+		JOIN portal.org o ON o.id = d.org_id WHERE d.org_id = ${orgId} AND NOT d.is_current`), 't');
 });
