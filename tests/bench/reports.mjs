@@ -54,7 +54,7 @@ try {
 	console.log(`etl (with the report refresh at its end): ${(ms(t0) / 1000).toFixed(1)} s`);
 	psql(srv.db, 'VACUUM ANALYZE');
 	console.log(`report aggregates: refresh ${one('SELECT duration_ms FROM dw.reports_state')} ms; rows: ` +
-		['agg_seg', 'agg_agency', 'agg_ratio', 'agg_award'].map((t) =>
+		['agg_seg', 'agg_agency', 'agg_ratio', 'agg_award', 'agg_cls', 'agg_cls_ratio', 'agg_cls_award', 'agg_award_seg'].map((t) =>
 			`${t} ${fmt(Number(one(`SELECT count(*) FROM dw.${t}`)))}`).join(', ') +
 		`; facts: ${fmt(Number(one('SELECT count(*) FROM dw.fact_notice')))} notices, ` +
 		`${fmt(Number(one('SELECT count(*) FROM dw.fact_bid')))} bids`);

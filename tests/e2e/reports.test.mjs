@@ -25,7 +25,7 @@ const LIVE = `WITH l AS (SELECT n.id, (f.published_at AT TIME ZONE 'Asia/Seoul')
 	n.outcome, n.opened_at IS NOT NULL AS opened, o.bids, c.amount, r.ratio_milli,
 	extract(epoch FROM c.awarded_at - f.published_at) / 86400 AS days,
 	substr(it.code, 1, 2) || '000000' AS seg, substr(it.code, 1, 4) || '0000' AS fam,
-	a.region, a.agency_kind AS kind, a.id AS agency, sr.code AS sup_region
+	substr(it.code, 1, 6) || '00' AS cls, a.region, a.agency_kind AS kind, a.id AS agency, sr.code AS sup_region
   FROM bidding.notice n
   JOIN bidding.notice_version f ON f.notice_id = n.id AND f.ord = 1
   JOIN portal.org a ON a.id = n.agency_id
@@ -186,7 +186,7 @@ test('volume, failed rate, days and ratio by time: years, months, days match the
 	assert.equal(d.json.groups.reduce((a, g) => a + g.notices, 0), total);
 });
 
-test('category: segments (aggregate) and families (facts) match the live tables', async () => {
+test('category: segments (aggregate) and families of a year (class aggregates) match the live tables', async () => {
 	const segs = await live('seg', `to_char(pub, 'YYYY') = '${year}'`);
 	const s = await fetchAll(`/stats?r=volume&by=category&year=${year}`);
 	assert.equal(s.json.level, 'segment');
@@ -199,6 +199,75 @@ test('category: segments (aggregate) and families (facts) match the live tables'
 	const [[segName]] = await srv.sql(`SELECT name_ko FROM portal.category WHERE code = '${seg}'`);
 	assert.ok(f.html.includes(`<strong aria-current="location">${segName}</strong>`));
 	assert.match(f.html, new RegExp(`<a href="/stats\\?r=competition&amp;by=category&amp;year=${year}">`));
+});
+
+test('category drill aggregates (007): families, classes, one class, with their distributions, match the live tables', async () => {
+	const [[fam]] = await srv.sql(`${LIVE} SELECT fam FROM l WHERE seg = '${seg}' GROUP BY 1
+		ORDER BY count(*) DESC, 1 LIMIT 1`);
+	const [[cls]] = await srv.sql(`${LIVE} SELECT cls FROM l WHERE fam = '${fam}' GROUP BY 1
+		ORDER BY count(*) DESC, 1 LIMIT 1`);
+	// Every report at every category level below the segments, all years
+	// and one year; then one class by year and by month of a year.
+	const cells = [
+		[`seg=${seg}`, 'fam', `seg = '${seg}'`, 'family'],
+		[`seg=${seg}&fam=${fam}`, 'cls', `fam = '${fam}'`, 'class'],
+		[`year=${year}&seg=${seg}&fam=${fam}`, 'cls', `fam = '${fam}' AND to_char(pub, 'YYYY') = '${year}'`,
+			'class'],
+	];
+	for (const [q, key, where, level] of cells) {
+		const groups = await live(key, where);
+		for (const r of ['volume', 'competition', 'ratio', 'share', 'failed', 'days']) {
+			const { json } = await fetchAll(`/stats?r=${r}&by=category&${q}`);
+			assert.equal(json.level, level, q);
+			compareGroups(json, groups, `${r} by ${key} (${q})`);
+		}
+	}
+	const one = `seg=${seg}&fam=${fam}&cls=${cls}`;
+	compareGroups((await fetchAll(`/stats?r=volume&by=time&${one}`)).json,
+		await live(`to_char(pub, 'YYYY')`, `cls = '${cls}'`), 'one class by year');
+	compareGroups((await fetchAll(`/stats?r=days&by=time&year=${year}&${one}`)).json,
+		await live(`to_char(pub, 'YYYYMM')`, `cls = '${cls}' AND to_char(pub, 'YYYY') = '${year}'`),
+		'one class by month');
+	// The distributions of a family and of a class, and of the top level
+	// (award share without region or kind: dw.agg_award_seg).
+	for (const [q, where] of [[`by=category&seg=${seg}&fam=${fam}`, `fam = '${fam}'`],
+		[`by=time&year=${year}&${one}`, `cls = '${cls}' AND to_char(pub, 'YYYY') = '${year}'`],
+		[`by=category&seg=${seg}`, `seg = '${seg}'`], ['by=category', 'true']]) {
+		const bids = await srv.sql(`${LIVE} SELECT CASE WHEN bids <= 2 THEN bids WHEN bids <= 5 THEN 3
+			WHEN bids <= 10 THEN 4 WHEN bids <= 20 THEN 5 WHEN bids <= 50 THEN 6 ELSE 7 END, count(*)
+			FROM l WHERE bids IS NOT NULL AND ${where} GROUP BY 1`);
+		const cj = (await fetchAll(`/stats?r=competition&${q}`)).json;
+		assert.equal(cj.distribution.length, 8);
+		for (let b = 0; b < 8; b++) {
+			const e = bids.find((x) => x[0] === String(b));
+			assert.equal(cj.distribution[b].n, e ? Number(e[1]) : 0, `bucket ${b} ${q}`);
+		}
+		const bins = await srv.sql(`${LIVE} SELECT floor(ratio_milli / 500.0)::int, count(*) FROM l
+			WHERE outcome = 'awarded' AND ratio_milli IS NOT NULL AND ${where} GROUP BY 1 ORDER BY 1`);
+		const rj = (await fetchAll(`/stats?r=ratio&${q}`)).json;
+		assert.deepEqual(rj.distribution.filter((d) => d.n > 0).map((d) => [d.key, String(d.n)]),
+			bins.map((x) => [x[0], x[1]]), `ratio bins ${q}`);
+		const sj = (await fetchAll(`/stats?r=share&${q}`)).json;
+		const sup = await srv.sql(`${LIVE} SELECT sup_region, count(*), sum(amount) FROM l
+			WHERE outcome = 'awarded' AND amount IS NOT NULL AND ${where} GROUP BY 1`);
+		assert.deepEqual(sj.distribution.filter((d) => d.what === 'supregion')
+			.map((d) => [d.key, String(d.n), String(d.amount)]).sort(),
+			sup.map((x) => [x[0], x[1], x[2]]).sort(), `winner regions ${q}`);
+		const sz = await srv.sql(`${LIVE}, z AS (SELECT l.*, coalesce(s.size_class, 'unknown') AS sz
+			FROM l JOIN bidding.contract c ON c.notice_id = l.id JOIN portal.org s ON s.id = c.supplier_id)
+			SELECT sz, count(*), sum(amount) FROM z WHERE outcome = 'awarded' AND ${where} GROUP BY 1`);
+		assert.deepEqual(sj.distribution.filter((d) => d.what === 'size')
+			.map((d) => [d.key, String(d.n), String(d.amount)]).sort(),
+			sz.map((x) => [x[0], x[1], x[2]]).sort(), `winner sizes ${q}`);
+	}
+	// Those cells read the aggregates, not the notice rows.
+	const [[src]] = await srv.sql(`SELECT string_agg(DISTINCT source, ',') FROM (
+		SELECT source FROM dw.report_groups('category', NULL, NULL, '${seg}', NULL, NULL, NULL, NULL, NULL)
+		UNION ALL SELECT source FROM dw.report_groups('category', ${year}, NULL, '${seg}', '${fam}', NULL,
+			NULL, NULL, NULL)
+		UNION ALL SELECT source FROM dw.report_dist('size', NULL, NULL, '${seg}', '${fam}', NULL, NULL, NULL,
+			NULL)) s`);
+	assert.equal(src, 'cls');
 });
 
 test('region and agency kind > agency match the live tables; CSV quotes and defuses names', async () => {
@@ -291,6 +360,10 @@ test('a later load refreshes only the changed months, same as a full rebuild', a
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_agency x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_ratio x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_ratio x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_award x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award_seg x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.rep_notice x) s`;
 	const [[inc]] = await srv.sql(fp);
 	await srv.sql('SELECT dw.reports_refresh(true)');
