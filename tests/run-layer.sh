@@ -12,7 +12,8 @@ if [ -z "$files" ]; then
 	exit 0
 fi
 # shellcheck disable=SC2086
-node --test --test-concurrency=1 --test-reporter=tap \
+# A test that hangs fails after 10 minutes instead of stalling the run.
+node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=tap \
     --test-reporter-destination="$out/$layer.tap" \
     --test-reporter=spec --test-reporter-destination=stdout $files
 rc=$?

@@ -1,7 +1,7 @@
 /*
  * g2b-etl: runs the warehouse's incremental load on demand.
  *
- *   g2b-etl [--db LIVE] [--dw WAREHOUSE] [--batch N] [--trigger NAME]
+ *   g2b-etl [--db LIVE] [--dw WAREHOUSE] [--batch N] [--pause MS] [--trigger NAME]
  *           [--verbose]
  *
  * --db defaults to $G2B_DB, --dw to $G2B_DW_DB and then to --db. Opens a
@@ -20,6 +20,7 @@
  *
  * Exit status: 0 done, 1 a batch or the connection failed, 2 usage.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,13 @@
 
 static void	usage(void);
 static double	now_secs(void);
+static void	nap_ms(long);
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: g2b-etl [--db LIVE] [--dw WAREHOUSE] "
-	    "[--batch N] [--trigger NAME] [--verbose]\n"
+	    "[--batch N] [--pause MS] [--trigger NAME] [--verbose]\n"
 	    "  --db defaults to $G2B_DB, --dw to $G2B_DW_DB, then to --db\n");
 	exit(2);
 }
@@ -51,6 +53,17 @@ now_secs(void)
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
+static void
+nap_ms(long ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -58,6 +71,7 @@ main(int argc, char *argv[])
 		{ "db", required_argument, NULL, 'd' },
 		{ "dw", required_argument, NULL, 'w' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "pause", required_argument, NULL, 'p' },
 		{ "trigger", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -66,7 +80,7 @@ main(int argc, char *argv[])
 	char		 batch[16], run[32], *ep, *err = NULL, setup_err[1024];
 	PGconn		*dw = NULL;
 	PGresult	*r;
-	long		 n;
+	long		 n, pause_ms = 0;
 	int		 c, verbose = 0, more, rc = 0, separate;
 	long long	 batches = 0, rows_read = 0, rows_written = 0;
 	double		 t0, t1, tb, secs;
@@ -89,6 +103,15 @@ main(int argc, char *argv[])
 				usage();
 			}
 			snprintf(batch, sizeof(batch), "%ld", n);
+			break;
+		case 'p':
+			/* Spare a busy live database: rest between batches. */
+			n = strtol(optarg, &ep, 10);
+			if (*ep != '\0' || n < 0 || n > 60000) {
+				fprintf(stderr, "g2b-etl: --pause: 0..60000 ms\n");
+				usage();
+			}
+			pause_ms = n;
 			break;
 		case 't':
 			trigger = optarg;
@@ -180,6 +203,8 @@ main(int argc, char *argv[])
 			    PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3),
 			    now_secs() - tb, PQgetvalue(r, 0, 4));
 		PQclear(r);
+		if (more && pause_ms > 0)
+			nap_ms(pause_ms);
 	}
 
 	vals[0] = run;

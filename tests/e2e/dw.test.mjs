@@ -31,6 +31,16 @@ async function gen(seed, extra = []) {
 	return stdout;
 }
 
+// Wait until every live notice is before the load horizon (a session the
+// load cannot see makes it lag a minute), so a run has rows to load.
+async function horizonPast() {
+	for (let i = 0; i < 150; i++) {
+		if (one(`SELECT dw.etl_horizon() > (SELECT max(updated_at) FROM bidding.notice)`) === 't') return;
+		await sleep(500);
+	}
+	assert.fail('the load horizon did not pass the generated notices in 75 s');
+}
+
 async function etl(args = []) {
 	return run(ETL, ['--db', dsn, '--batch', '40', ...args]);
 }
@@ -222,15 +232,25 @@ test('a failing batch keeps what committed; the rerun completes exactly', async 
 
 test('a driver killed mid-run loses and duplicates nothing', async () => {
 	await gen(9);
-	const child = spawn(ETL, ['--db', dsn, '--batch', '5'], { stdio: 'ignore' });
+	await horizonPast();
 	const t0 = Number(one('SELECT count(*) FROM dw.fact_notice'));
+	// Small batches with a rest between them: the run takes seconds, so
+	// the kill lands between committed batches or inside one.
+	const child = spawn(ETL, ['--db', dsn, '--batch', '5', '--pause', '40'],
+		{ stdio: ['ignore', 'ignore', 'pipe'] });
+	let stderr = '';
+	child.stderr.on('data', (d) => { stderr += d; });
+	const exited = new Promise((r) => child.once('exit', (code, sig) => r({ code, sig })));
+	let done = null;
+	exited.then((x) => { done = x; });
 	// Kill it once it has committed something but before it ends.
-	for (let i = 0; i < 200; i++) {
+	for (let i = 0; i < 400 && done === null; i++) {
 		await sleep(25);
 		if (Number(one('SELECT count(*) FROM dw.fact_notice')) > t0 + 20) break;
 	}
+	assert.equal(done, null, `g2b-etl ended before the kill: ${JSON.stringify(done)} ${stderr}`);
 	child.kill('SIGKILL');
-	await new Promise((r) => child.once('exit', r));
+	assert.equal((await exited).sig, 'SIGKILL');
 	const mid = Number(one('SELECT count(*) FROM dw.fact_notice'));
 	assert.ok(mid > t0 && mid < Number(liveTotals().notices), `killed mid-run (${t0} < ${mid})`);
 	checkWhole();
