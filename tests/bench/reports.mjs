@@ -10,6 +10,10 @@
 // (bidding.notice, notice_version, notice_item, opening, contract,
 // bid_result, portal.org), BENCH_LIVE_REQUESTS times (default 5), and the
 // ratio live / warehouse of the p95s.
+//
+// BENCH_DB=name keeps the generated database under that name; a later run
+// with the same BENCH_DB finds it loaded and measures the pages only (to
+// try a change of the report queries at 1 M notices without regenerating).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -32,26 +36,41 @@ const pct = (a, p) => {
 	return s[Math.min(s.length - 1, Math.ceil(s.length * p) - 1)];
 };
 
-const srv = await startServer({ demo: true, keep: true, env: { G2B_DW_ETL_SECONDS: '0' } });
+const KEEP = process.env.BENCH_DB || '';
+if (KEEP && !/^g2b_bench_[a-z0-9_]+$/.test(KEEP)) throw new Error('BENCH_DB: g2b_bench_[a-z0-9_]+');
+const reuse = KEEP !== '' && psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${KEEP}'`).length > 0;
+if (KEEP && !reuse) psql('postgres', `CREATE DATABASE ${KEEP} OWNER g2b ENCODING 'UTF8' TEMPLATE template0`);
+const srv = await startServer({ demo: true, keep: true, ...(KEEP ? { db: KEEP } : {}),
+	env: { G2B_DW_ETL_SECONDS: '0' } });
 const dsn = `host=${pgStart()} dbname=${srv.db} user=g2b`;
 const one = (q) => psql(srv.db, q)[0][0];
 let sql;
 try {
 	console.log(`reports bench: ${fmt(NOTICES)} notices, ~${BPN} bids each, ${fmt(SUPPLIERS)} suppliers, ` +
-		`${fmt(AGENCIES)} agencies, ${REQS} requests per page and level, database ${srv.db}`);
+		`${fmt(AGENCIES)} agencies, ${REQS} requests per page and level, database ${srv.db}` +
+		(reuse ? ' (reused: generation and load skipped)' : ''));
+	if (reuse) {
+		if (Number(one('SELECT count(*) FROM dw.fact_notice')) === 0) {
+			throw new Error(`${KEEP} has no loaded warehouse (an earlier run stopped early): drop it`);
+		}
+		// A change of the report migrations since: rebuild the aggregates.
+		console.log(`report aggregates: full refresh ${one('SELECT dw.reports_refresh(true)')} rows`);
+	}
 	let t0 = process.hrtime.bigint();
-	const { stdout: genOut } = await run(path.join(ROOT, 'build/g2b-gen'), ['--db',
-		dsn.replace('user=g2b', 'user=postgres'), '--seed', '2026', '--notices', String(NOTICES),
-		'--suppliers', String(SUPPLIERS), '--agencies', String(AGENCIES), '--years', '5',
-		'--bids-per-notice', String(BPN), '--end', '2026-11-20', '--no-fk-checks'], { maxBuffer: 1 << 20 });
-	process.stdout.write(genOut);
-	console.log(`generation: ${(ms(t0) / 1000).toFixed(1)} s`);
-	psql(srv.db, 'VACUUM ANALYZE');
-	await new Promise((r) => setTimeout(r, 1200));	// past the ETL horizon
-	t0 = process.hrtime.bigint();
-	const { stdout: etlOut } = await run(path.join(ROOT, 'build/g2b-etl'), ['--db', dsn, '--batch', '2000']);
-	process.stdout.write(etlOut);
-	console.log(`etl (with the report refresh at its end): ${(ms(t0) / 1000).toFixed(1)} s`);
+	if (!reuse) {
+		const { stdout: genOut } = await run(path.join(ROOT, 'build/g2b-gen'), ['--db',
+			dsn.replace('user=g2b', 'user=postgres'), '--seed', '2026', '--notices', String(NOTICES),
+			'--suppliers', String(SUPPLIERS), '--agencies', String(AGENCIES), '--years', '5',
+			'--bids-per-notice', String(BPN), '--end', '2026-11-20', '--no-fk-checks'], { maxBuffer: 1 << 20 });
+		process.stdout.write(genOut);
+		console.log(`generation: ${(ms(t0) / 1000).toFixed(1)} s`);
+		psql(srv.db, 'VACUUM ANALYZE');
+		await new Promise((r) => setTimeout(r, 1200));	// past the ETL horizon
+		t0 = process.hrtime.bigint();
+		const { stdout: etlOut } = await run(path.join(ROOT, 'build/g2b-etl'), ['--db', dsn, '--batch', '2000']);
+		process.stdout.write(etlOut);
+		console.log(`etl (with the report refresh at its end): ${(ms(t0) / 1000).toFixed(1)} s`);
+	}
 	psql(srv.db, 'VACUUM ANALYZE');
 	console.log(`report aggregates: refresh ${one('SELECT duration_ms FROM dw.reports_state')} ms; rows: ` +
 		['agg_seg', 'agg_agency', 'agg_ratio', 'agg_award', 'agg_cls', 'agg_cls_ratio', 'agg_cls_award', 'agg_award_seg'].map((t) =>
@@ -142,5 +161,5 @@ try {
 } finally {
 	if (sql) await sql.close();
 	await srv.stop();
-	psql('postgres', `DROP DATABASE IF EXISTS ${srv.db} WITH (FORCE)`);
+	if (!KEEP) psql('postgres', `DROP DATABASE IF EXISTS ${srv.db} WITH (FORCE)`);
 }
