@@ -1147,6 +1147,23 @@ test('a repeated post of the same signed bid is idempotent; a second different b
 	assert.equal(cli.code, 1);
 	assert.ok(cli.stderr.includes(msg('bid.err.live_exists')), cli.stderr);
 	assert.deepEqual(await bidWrites(), w1);
+	// The database keeps a notice's bids (bidding/sql/012): neither the
+	// notice nor its version can be deleted or renumbered under them, and a
+	// bid row needs an existing notice version.
+	const versions = await one(srv, `SELECT count(*) FROM bidding.notice_version WHERE notice_id = ${R.id}`);
+	await assert.rejects(srv.sql(`DELETE FROM bidding.notice_version WHERE notice_id = ${R.id}`),
+		/a version with bids cannot be deleted/);
+	await assert.rejects(srv.sql(`DELETE FROM bidding.notice WHERE id = ${R.id}`),
+		/a notice with bids cannot be deleted/);
+	await assert.rejects(srv.sql(`UPDATE bidding.notice SET id = id + 1000000000 WHERE id = ${R.id}`),
+		/cannot be deleted or renumbered/);
+	await assert.rejects(srv.sql(`INSERT INTO bidding.bid (notice_id, ord, org_id, user_id, cert_id, canonical,
+			sealed, signature, bid_hash, receipt_no, received_at)
+		SELECT notice_id, 99, org_id, user_id, cert_id, canonical, sealed, signature, sha256(bid_hash),
+			receipt_no || '-x', received_at FROM bidding.bid WHERE org_id = ${X.orgId}`),
+		/notice \d+ order 99 does not exist/);
+	assert.deepEqual(await bidWrites(), w1);
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice_version WHERE notice_id = ${R.id}`), versions);
 });
 
 test('bids on a region-restricted notice: a supplier from another region is refused, a local one (registered through the form) bids', SLOW, async () => {
