@@ -6,28 +6,31 @@
  * documents; every document exchanged, with its signed answer, is kept in
  * the document box (전자문서함, exchange.document).
  *
- * Inbound (POST /api/edoc): token and duplicate check in one query; then
- * on a task thread the safe parse, schema validation and signature check
+ * Inbound (POST /api/edoc): token and duplicate check in one query that
+ * writes nothing for a new document (exchange.inbound_auth); then on a
+ * task thread the safe parse, schema validation and signature check
  * (portal/edoc.h) against the sender's registered, valid certificates,
  * the routing decision and the portal-signed answer; then one database
- * function (exchange.inbound_store) carries the document out and stores
- * it with its answer in one transaction.
+ * function (exchange.inbound_store_in) carries the document out and
+ * stores it with its answer, stamping the token, in one transaction.
  *
  * A Tender (bid) from a supplier's system takes the browser's sealed-bid
  * path: after the checks above, the document's fields must agree with the
- * canonical bid text it carries; then, on the worker (as bids.c does),
- * the supplier user's certificate and bid signature (bids.h,
- * ca_verify_signature_key), then exchange.bid_submit (bidding.bid_submit:
- * window, eligibility, sanctions, revocation, one transaction), then the
- * answer with the signed receipt (bids.h receipt_text, receipt_sign) and
- * exchange.inbound_bid_store. A crash between the bid and its document
- * box row is repaired by sending the document again: the same signed bid
- * gets its first receipt (bid_submit's 'duplicate').
+ * canonical bid text it carries, and the supplier user's certificate and
+ * bid signature must verify (bids.h, ca_verify_signature_key; in the
+ * task); then exchange.bid_take takes the bid (bidding.bid_submit: window,
+ * eligibility, sanctions, revocation) and stores the document's row in
+ * the same transaction; then the answer with the signed receipt (bids.h
+ * receipt_text, receipt_sign) is put into that row (exchange.answer_put)
+ * and only then sent. A crash between the two leaves a row waiting for
+ * its answer, never a bid without its document: the same document sent
+ * again gets the first receipt and completes the row, and whichever
+ * answer is stored first is the one every duplicate gets.
  *
  * Uses portal's public headers, bidding/ca.h, bidding/seal.h (the CA
  * and the receipt key under G2B_CA_DIR), bidding/bids.h and
  * bidding/bidfmt.h. Owns the exchange schema (portal/sql/007_exchange.sql,
- * portal/sql/008_exchange_bids.sql).
+ * 008_exchange_bids.sql, 009, 010, 014_exchange_rush.sql).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -158,6 +161,7 @@ static int	in_send(struct g2b_ctx *);
 static int	bid_check(struct g2b_ctx *);
 static int	bid_submitted(struct g2b_ctx *);
 static int	bid_answered(struct g2b_ctx *);
+static int	bid_put(struct g2b_ctx *);
 static void	receipt_fill(xmlNodePtr, char *const *, const char *,
 		    const char *, char *, size_t);
 static int	receipt_signed(const char *, const char *, const char *,
@@ -1328,7 +1332,7 @@ in_post(struct g2b_ctx *ctx)
 	struct http_request	*req = ctx->req;
 	struct in_job		*j;
 	unsigned char		 d[SHA256_DIGEST_LENGTH];
-	const char		*ctype, *vals[3];
+	const char		*ctype, *vals[4];
 	char			 hash[TOKEN_HASH_LEN * 2 + 4], *sha;
 	size_t			 cap;
 	ssize_t			 n;
@@ -1385,21 +1389,15 @@ in_post(struct g2b_ctx *ctx)
 	vals[1] = g2b_keep(ctx, 0, sha);
 	vals[2] = ctx->ip;
 	free(sha);
-	if (how == EX_AUTH_CERT)
-		return (g2b_query(ctx, in_authed,
-		    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
-		    "coalesce(a.bizno, a.agency_code), a.certs, "
-		    "convert_from(d.answer, 'UTF8'), d.http_status, "
-		    "a.retry_after FROM exchange.cert_auth_ip($1, $3) a "
-		    "LEFT JOIN LATERAL exchange.duplicate(a.org_id, $2) d "
-		    "ON true", 3, vals));
+	vals[3] = NULL;
+	if (how == EX_AUTH_CERT) {
+		vals[3] = vals[0];
+		vals[0] = NULL;
+	}
 	return (g2b_query(ctx, in_authed,
-	    "SELECT a.token_id, a.org_id, a.org_kind, a.user_id, "
-	    "coalesce(a.bizno, a.agency_code), a.certs, "
-	    "convert_from(d.answer, 'UTF8'), d.http_status, a.retry_after "
-	    "FROM exchange.token_auth_ip($1, $3) a "
-	    "LEFT JOIN LATERAL exchange.duplicate(a.org_id, $2) d ON true",
-	    3, vals));
+	    "SELECT token_id, org_id, org_kind, user_id, receiver, certs, "
+	    "answer, http_status, retry_after "
+	    "FROM exchange.inbound_auth($1, $4, $2, $3)", 4, vals));
 }
 
 /* Split a PostgreSQL text[] of PEM certificates (no quotes inside). */
@@ -1486,7 +1484,7 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 {
 	struct in_job	*j = ctx->ptr;
 	struct strbuf	 probs;
-	const char	*vals[16];
+	const char	*vals[15];
 	char		 http[8], *body, *answer;
 	int		 r;
 
@@ -1511,16 +1509,9 @@ in_store(struct g2b_ctx *ctx, g2b_step next)
 	vals[13] = ctx->ip;
 	vals[14] = j->fields.len > 0 && j->http == 200 ? j->fields.data :
 	    "{}";
-	vals[15] = j->bid.notice;
-	if (!strcmp(j->route, "bid") && j->http == 200)
-		r = g2b_query(ctx, next,
-		    "SELECT status, doc, notice, contract, answer FROM "
-		    "exchange.inbound_bid_store($1, $2, $3, $4, $5, $6, $7, $8, "
-		    "$9, $10, $11, $12, $13, $14, $15, $16)", 16, vals);
-	else
-		r = g2b_query(ctx, next,
+	r = g2b_query(ctx, next,
 	    "SELECT status, doc, notice, contract, answer FROM "
-	    "exchange.inbound_store($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "exchange.inbound_store_in($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 	    "$10, $11, $12, $13, $14, $15)", 15, vals);
 	free(body);
 	free(answer);
@@ -1607,15 +1598,16 @@ bid_refuse(struct g2b_ctx *ctx, const char *code, int http, int line,
  * The browser's checks (bids.c bid_verify_submit), made in the task
  * (bid_verify): the certificate chains to the portal CA and is valid now,
  * the bid signature verifies over the canonical text; then one
- * transaction.
+ * transaction takes the bid and stores the document's row
+ * (exchange.bid_take).
  */
 static int
 bid_check(struct g2b_ctx *ctx)
 {
 	struct in_job	*j = ctx->ptr;
 	struct in_bid	*b = &j->bid;
-	const char	*vals[12];
-	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig;
+	const char	*vals[18];
+	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig, *body;
 	int		 r;
 
 	if (b->verdict == BID_BAD_CERT)
@@ -1626,26 +1618,39 @@ bid_check(struct g2b_ctx *ctx)
 		return (bid_refuse(ctx, "bid-signature", 422, b->line_sig,
 		    "SignatureValue does not verify over CanonicalTender with "
 		    "the key of SignerCertificate"));
-	if ((sig = bytea_hex(b->sig, b->siglen)) == NULL)
+	sig = bytea_hex(b->sig, b->siglen);
+	body = bytea_hex(j->body, j->len);
+	if (sig == NULL || body == NULL) {
+		free(sig);
+		free(body);
 		return (g2b_error(ctx, 503));
+	}
 	snprintf(hbuf, sizeof(hbuf), "\\x%s", b->hash_hex);
-	vals[0] = ctx->s[3];
-	vals[1] = b->notice;
-	vals[2] = b->bid.notice_no;
-	vals[3] = b->ord;
-	vals[4] = b->bid.bizno;
-	vals[5] = b->bid.cert_serial;
-	vals[6] = b->cert_pem;
-	vals[7] = b->canon;
-	vals[8] = b->sealed_hex;
-	vals[9] = sig;
-	vals[10] = hbuf;
-	vals[11] = ctx->ip;
+	vals[0] = ctx->s[1];
+	vals[1] = ctx->s[2];
+	vals[2] = ctx->s[3];
+	vals[3] = j->res->id[0] != '\0' ? j->res->id : NULL;
+	vals[4] = ctx->s[0];
+	vals[5] = body;
+	vals[6] = j->sig;
+	vals[7] = ctx->ip;
+	vals[8] = b->notice;
+	vals[9] = b->bid.notice_no;
+	vals[10] = b->ord;
+	vals[11] = b->bid.bizno;
+	vals[12] = b->bid.cert_serial;
+	vals[13] = b->cert_pem;
+	vals[14] = b->canon;
+	vals[15] = b->sealed_hex;
+	vals[16] = sig;
+	vals[17] = hbuf;
 	r = g2b_query(ctx, bid_submitted,
 	    "SELECT status, bid_id, receipt_no, received, reg_date, reg_time, "
-	    "org_name, issued FROM exchange.bid_submit($1, $2, $3, $4, $5, $6, "
-	    "$7, $8, $9::bytea, $10::bytea, $11::bytea, $12)", 12, vals);
+	    "org_name, issued, doc, answer FROM exchange.bid_take($1, $2, $3, "
+	    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+	    "$18)", 18, vals);
 	free(sig);
+	free(body);
 	return (r);
 }
 
@@ -1691,6 +1696,12 @@ bid_submitted(struct g2b_ctx *ctx)
 		return (g2b_error(ctx, 503));
 	}
 	st = g2b_val(ctx, 0, 0);
+	if (!strcmp(st, "answered")) {
+		/* Answered meanwhile (the same document at once): that answer. */
+		g2b_keep(ctx, 4, g2b_val(ctx, 0, 9));
+		return (g2b_send(ctx, 200, "application/xml; charset=utf-8",
+		    ctx->s[4], strlen(ctx->s[4])));
+	}
 	if (strcmp(st, "ok") != 0 && strcmp(st, "duplicate") != 0) {
 		for (i = 0; bid_refusals[i].status != NULL; i++)
 			if (!strcmp(bid_refusals[i].status, st))
@@ -1713,6 +1724,7 @@ bid_submitted(struct g2b_ctx *ctx)
 	b->rcols[R_ISSUED] = strdup(g2b_val(ctx, 0, 7));
 	b->rcols[R_NOTICE_ID] = strdup(b->notice);
 	b->rcols[R_RECEIVED] = strdup(g2b_val(ctx, 0, 3));
+	g2b_keep(ctx, 5, g2b_val(ctx, 0, 8));	/* the document's row */
 	for (i = 0; i < R_NCOLS; i++)
 		if (b->rcols[i] == NULL)
 			return (g2b_error(ctx, 503));
@@ -1727,17 +1739,48 @@ bid_submitted(struct g2b_ctx *ctx)
 	return (g2b_task(ctx, in_answer_work, j, bid_answered));
 }
 
+/* The answer into the row bid_take stored; sent once it is there. */
 static int
 bid_answered(struct g2b_ctx *ctx)
 {
 	struct in_job	*j = ctx->ptr;
+	const char	*vals[3];
+	char		*answer;
+	int		 r;
 
 	if (ctx->job->rc != 0 || j->answer == NULL) {
 		kore_log(LOG_ERR, "exchange: no answer for bid document %s",
 		    j->sha_hex);
 		return (g2b_error(ctx, 500));
 	}
-	return (in_store(ctx, in_stored));
+	if ((answer = bytea_hex((const unsigned char *)j->answer,
+	    j->answer_len)) == NULL)
+		return (g2b_error(ctx, 503));
+	vals[0] = ctx->s[5];
+	vals[1] = ctx->s[2];
+	vals[2] = answer;
+	r = g2b_query(ctx, bid_put,
+	    "SELECT answer FROM exchange.answer_put($1, $2, $3)", 3, vals);
+	free(answer);
+	return (r);
+}
+
+static int
+bid_put(struct g2b_ctx *ctx)
+{
+	struct in_job	*j = ctx->ptr;
+
+	if (ctx->db_error || g2b_rows(ctx) != 1) {
+		kore_log(LOG_ERR, "exchange: storing the answer to %s failed "
+		    "(%s)", j->sha_hex, ctx->sqlstate);
+		return (g2b_error(ctx, 503));
+	}
+	if (g2b_isnull(ctx, 0, 0))
+		return (in_send(ctx));
+	/* The same document at once: the answer stored first. */
+	g2b_keep(ctx, 4, g2b_val(ctx, 0, 0));
+	return (g2b_send(ctx, 200, "application/xml; charset=utf-8",
+	    ctx->s[4], strlen(ctx->s[4])));
 }
 
 /* Why inbound_store (or the bidding function it called) refused. */
@@ -1811,6 +1854,8 @@ in_stored(struct g2b_ctx *ctx)
 	if (!strcmp(st, "ok"))
 		return (in_send(ctx));
 	if (!strcmp(st, "duplicate")) {
+		if (g2b_isnull(ctx, 0, 4))
+			return (g2b_error(ctx, 503));
 		g2b_keep(ctx, 4, g2b_val(ctx, 0, 4));
 		return (g2b_send(ctx, 200, "application/xml; charset=utf-8",
 		    ctx->s[4], strlen(ctx->s[4])));

@@ -44,6 +44,12 @@ async function run(cmd, args, opts) {
 const N = Number(process.env.EXCHANGE_BENCH_N || 400);
 const CONNS = Number(process.env.EXCHANGE_BENCH_CONNS || 8);
 const SECONDS = Number(process.env.EXCHANGE_BENCH_SECONDS || 10);
+// Documents of the same kind sent before the clock starts, so that the
+// server's pooled database connections have compiled the functions and
+// cached their plans, as a long-running portal's have (without, each of
+// the 8 or so backends planned every statement afresh for its first bids:
+// about a sixth of the database's CPU in a 400-document run).
+const WARM = Number(process.env.EXCHANGE_BENCH_WARM ?? CONNS * 8);
 const W = path.join(OUT, 'bench-exchange');
 const EDOC = path.join(ROOT, 'build/g2b-edoc');
 const G2B = path.join(ROOT, 'build/g2b');
@@ -375,9 +381,89 @@ function pgbenchN(db) {
 	return Number(out.match(/tps = ([\d.]+)/)[1]);
 }
 
+// EXCHANGE_BENCH_PROFILE=functions: the database's time per plpgsql
+// function (track_functions, self and total) and the rows written per
+// table during the timed run; =explain: also every statement's plan and
+// time, nested ones included (auto_explain with ANALYZE, BUFFERS, in the
+// cluster's server.log; it slows the run, so its rates mean nothing).
+// Both set on a database of this run only.
+const PROFILE = process.env.EXCHANGE_BENCH_PROFILE || '';
+const PGLOG = path.join(OUT, 'pg/server.log');
+
+function profileDb() {
+	const db = `g2b_xprof${randomBytes(4).toString('hex')}`;
+	psql('postgres', `CREATE DATABASE ${db} OWNER g2b ENCODING 'UTF8' TEMPLATE template0`);
+	psql('postgres', `ALTER DATABASE ${db} SET track_functions = 'pl'`);
+	if (PROFILE === 'explain') {
+		for (const q of ["session_preload_libraries = 'auto_explain'", 'auto_explain.log_min_duration = 0',
+			'auto_explain.log_nested_statements = on', 'auto_explain.log_analyze = on',
+			'auto_explain.log_buffers = on', "auto_explain.log_format = 'json'"])
+			psql('postgres', `ALTER DATABASE ${db} SET ${q}`);
+	}
+	return db;
+}
+
+// Counters of the database, read after its backends flushed them (idle
+// backends report within 10 s; the caller waits).
+function profileSnap(db) {
+	const f = Object.fromEntries(psql(db, `SELECT schemaname || '.' || funcname || '/' || funcid, calls, total_time, self_time
+		FROM pg_stat_user_functions`).map(([k, c, t, s]) => [k, [Number(c), Number(t), Number(s)]]));
+	const t = Object.fromEntries(psql(db, `SELECT s.schemaname || '.' || s.relname, s.n_tup_ins, s.n_tup_upd, s.n_tup_hot_upd,
+		coalesce(t.n_tup_ins, 0) FROM pg_stat_user_tables s LEFT JOIN pg_class c ON c.oid = s.relid
+		LEFT JOIN pg_stat_all_tables t ON t.relid = c.reltoastrelid`).map(([k, ...v]) => [k, v.map(Number)]));
+	const x = psql(db, `SELECT xact_commit, xact_rollback, blks_hit, blks_read, tup_inserted, tup_updated
+		FROM pg_stat_database WHERE datname = current_database()`)[0].map(Number);
+	return { f, t, x };
+}
+
+function profileReport(a, b, n) {
+	const rows = Object.keys(b.f).map((k) => {
+		const [c0, t0, s0] = a.f[k] || [0, 0, 0];
+		const [c1, t1, s1] = b.f[k];
+		return [k.replace(/\/\d+$/, ''), c1 - c0, t1 - t0, s1 - s0];
+	}).filter((r) => r[1] > 0).sort((p, q) => q[3] - p[3]);
+	console.log(`  profile: plpgsql functions during the timed run (ms per document; calls per document)`);
+	for (const [k, c, t, s] of rows)
+		console.log(`    ${k.padEnd(44)} calls ${(c / n).toFixed(2).padStart(5)}  self ${(s / n).toFixed(3).padStart(7)}  total ${(t / n).toFixed(3).padStart(7)}`);
+	console.log(`  profile: rows written per document (inserted, updated, HOT, toast rows)`);
+	for (const k of Object.keys(b.t)) {
+		const d = b.t[k].map((v, i) => v - ((a.t[k] || [])[i] || 0));
+		if (d.some((v) => v > 0)) console.log(`    ${k.padEnd(44)} ${d.map((v) => (v / n).toFixed(2)).join(' / ')}`);
+	}
+	const d = b.x.map((v, i) => v - a.x[i]);
+	console.log(`  profile: per document: commits ${(d[0] / n).toFixed(2)}, rollbacks ${(d[1] / n).toFixed(2)}, buffer hits ${(d[2] / n).toFixed(0)}, reads ${(d[3] / n).toFixed(1)}`);
+}
+
+// auto_explain's entries for this database since byte `from` of the
+// cluster's log: time per statement text, summed (nested ones included).
+function explainReport(db, from, n) {
+	const buf = readFileSync(PGLOG);
+	const log = buf.subarray(from).toString('utf8');
+	const agg = new Map();
+	for (const m of log.matchAll(/duration: ([\d.]+) ms {2}plan:\n([\s\S]*?)(?=\n\d{4}-\d\d-\d\d \d\d:|$)/g)) {
+		let plan;
+		try {
+			plan = JSON.parse(m[2].replace(/^\t/gm, ''));
+		} catch {
+			continue;
+		}
+		const q = plan['Query Text'].replace(/\s+/g, ' ').slice(0, 110);
+		const e = agg.get(q) || { n: 0, ms: 0, hit: 0, dirt: 0 };
+		e.n++;
+		e.ms += Number(m[1]);
+		e.hit += plan.Plan['Shared Hit Blocks'] || 0;
+		e.dirt += plan.Plan['Shared Dirtied Blocks'] || 0;
+		agg.set(q, e);
+	}
+	console.log(`  explain (${db}): statements by total time (ms per document; executions per document; buffer hits per execution)`);
+	for (const [q, e] of [...agg].sort((p, r) => r[1].ms - p[1].ms).slice(0, 40))
+		console.log(`    ${(e.ms / n).toFixed(3).padStart(7)} ms  x${(e.n / n).toFixed(2)}  hits ${(e.hit / e.n).toFixed(0).padStart(4)}  ${q}`);
+}
+
 rmSync(W, { recursive: true, force: true });
 mkdirSync(W, { recursive: true });
-const srv = await startServer({ demo: true });
+const pdb = PROFILE ? profileDb() : null;
+const srv = await startServer({ demo: true, ...(pdb ? { db: pdb } : {}) });
 let fail = false;
 try {
 	let bodies;
@@ -405,7 +491,7 @@ try {
 		writeFileSync(cert, await cr.text());
 
 		// N distinct signed documents, made before the clock starts.
-		bodies = await pool([...Array(N).keys()], 2, async (i) => {
+		bodies = await pool([...Array(N + WARM).keys()], 2, async (i) => {
 			const inp = path.join(W, `n-${i}.xml`);
 			const out = path.join(W, `s-${i}.xml`);
 			writeFileSync(inp, noticeDoc(i, code, cats));
@@ -415,17 +501,33 @@ try {
 		tokens = bodies.map(() => token);
 	} else {
 		notice = await publishNotice(srv);
-		const sup = await makeSuppliers(srv, N);
+		const sup = await makeSuppliers(srv, N + WARM);
 		bodies = await pool(sup, Math.max(2, cpus().length), (s) => tenderDoc(s, notice));
 		tokens = sup.map((s) => s.token);
 	}
+	const warm = bodies.slice(0, WARM);
+	const warmTokens = tokens.slice(0, WARM);
+	bodies = bodies.slice(WARM);
+	tokens = tokens.slice(WARM);
 	const bytes = bodies.reduce((s, b) => s + b.length, 0);
 
-	// Warm every worker (keys loaded, pool connections open).
+	// Warm every worker (keys loaded, pool connections open, functions
+	// compiled and their plans cached) with WARM documents, untimed.
 	const agent = new http.Agent({ keepAlive: true, maxSockets: CONNS });
 	await Promise.all(Array.from({ length: CONNS }, () => post(agent, srv.port, 'x'.repeat(43), Buffer.from('<x/>'))));
+	const warmBad = (await pool(warm, CONNS, (b, i) => post(agent, srv.port, warmTokens[i], b)))
+		.filter((r) => r.status !== 200 || !r.text.includes('<ResponseCode>Accepted</ResponseCode>'));
+	if (warmBad.length) throw new Error(`warm-up: ${warmBad.length} not accepted: ${warmBad[0].status} ${warmBad[0].text.slice(0, 300)}`);
 
 	agent.destroy();
+	// (Before the connections open: Kore drops a connection idle too long.)
+	let snap0 = null;
+	let logFrom = 0;
+	if (PROFILE) {
+		await new Promise((r) => setTimeout(r, 11000));
+		snap0 = profileSnap(srv.db);
+		logFrom = readFileSync(PGLOG).length;
+	}
 	const reqs = bodies.map((b, i) => request(srv.port, tokens[i], b));
 	const conns = Array.from({ length: CONNS }, () => new LeanConn(srv.port));
 	await Promise.all(conns.map((c) => c.open()));
@@ -463,23 +565,28 @@ try {
 		await perf.done;
 	}
 	for (const c of conns) c.close();
+	if (PROFILE) {
+		await new Promise((r) => setTimeout(r, 11000));
+		profileReport(snap0, profileSnap(srv.db), N);
+		if (PROFILE === 'explain') explainReport(srv.db, logFrom, N);
+	}
 	lat.sort((a, b) => a - b);
 	const dps = (N - bad.length) / secs;
 	const tps = pgbenchN(srv.db);
 	const what = DOC === 'notice' ? 'CallForTenders registrations' : `Tender documents (bids of ${N} suppliers on one notice)`;
-	console.log(`exchange: ${N} signed ${what} (${(bytes / N / 1024).toFixed(1)} KB each) over ${CONNS} connections in ${secs.toFixed(2)} s; ${bad.length} not accepted${bad.length ? ` (${bad.slice(0, 2).map((r) => `${r.status} ${r.text.slice(0, 300)}`).join(' | ')})` : ''}`);
+	console.log(`exchange: ${N} signed ${what} (${(bytes / N / 1024).toFixed(1)} KB each) over ${CONNS} connections in ${secs.toFixed(2)} s (after ${WARM} untimed); ${bad.length} not accepted${bad.length ? ` (${bad.slice(0, 2).map((r) => `${r.status} ${r.text.slice(0, 300)}`).join(' | ')})` : ''}`);
 	let stored;
 	if (DOC === 'notice') {
 		const [[rows, notices]] = srv.sql(`SELECT count(*), count(DISTINCT notice_id) FROM exchange.document
 			WHERE direction = 'in' AND result = 'accepted' AND doc_id LIKE 'CFT-BENCH-${process.pid}-%'`);
 		stored = `box rows ${rows}, draft notices ${notices}`;
-		fail = Number(rows) !== N || Number(notices) !== N;
+		fail = Number(rows) !== N + WARM || Number(notices) !== N + WARM;
 	} else {
 		const [[rows]] = srv.sql(`SELECT count(*) FROM exchange.document
 			WHERE direction = 'in' AND result = 'accepted' AND doc_id LIKE 'TND-BENCH-${process.pid}-%'`);
 		const [[bids]] = srv.sql(`SELECT count(*) FROM bidding.bid WHERE notice_id = ${notice.id}`);
 		stored = `box rows ${rows}, bids stored ${bids}`;
-		fail = Number(rows) !== N || Number(bids) !== N;
+		fail = Number(rows) !== N + WARM || Number(bids) !== N + WARM;
 	}
 	console.log(`  documents/s ${dps.toFixed(1)}, p50 ${lat[Math.floor(lat.length / 2)].toFixed(1)} ms, p99 ${lat[Math.floor(lat.length * 0.99)].toFixed(1)} ms; ${stored}`);
 	console.log(`  CPU per document: server ${(cpu[0] / N * 1000).toFixed(2)} ms, database backends ${(cpu[1] / N * 1000).toFixed(2)} ms, this load generator ${((self.user + self.system) / 1000 / N).toFixed(2)} ms`);
@@ -491,6 +598,7 @@ try {
 	fail = true;
 } finally {
 	await srv.stop();
+	if (pdb) psql('postgres', `DROP DATABASE IF EXISTS ${pdb} WITH (FORCE)`);
 	rmSync(W, { recursive: true, force: true });
 }
 process.exit(fail ? 1 : 0);

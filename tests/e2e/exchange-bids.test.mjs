@@ -468,6 +468,65 @@ test('outbound Contract: valid under contract.xsd, signed by the portal, to its 
 	assert.equal((await raw(srv, 'GET', `/api/edoc/contracts/${cid}`)).status, 401);
 });
 
+test('a crash between the bid and its answer: the row waits and the same document completes it; identical documents at once get one answer', SLOW, async () => {
+	const [Y, Z] = await Promise.all([bidder('복구'), bidder('동시')]);
+	await Promise.all([backOffice(Y), backOffice(Z)]);
+	const n2 = await published(`교환 입찰 복구 ${T}`);
+	const docRows = async (body) => one(srv, `SELECT count(*) FROM exchange.document WHERE sha256 = '\\x${sha256(body)}'`);
+	const audits = async (body) => one(srv, `SELECT count(*) FROM portal.audit a JOIN exchange.document d
+		ON d.id = (a.detail->>'document')::bigint WHERE a.event = 'edoc.accepted' AND d.sha256 = '\\x${sha256(body)}'`);
+
+	// The bid, its row (linked to the notice, audited) and the token's use.
+	const p = await prepared(Y, n2, 122000000, [4, 11]);
+	const body = signed(Y, tender(Y, p));
+	await srv.sql(`UPDATE exchange.token SET last_used_at = NULL WHERE org_id = ${Y.orgId}`);
+	const first = await post(Y, body);
+	assert.equal(first.status, 200, first.text);
+	assert.equal(code(first.text), 'Accepted');
+	const receipt = first.text.match(/<ReceiptNumber>([^<]+)</)[1];
+	assert.equal(await one(srv, `SELECT last_used_at > now() - interval '1 minute' FROM exchange.token
+		WHERE org_id = ${Y.orgId}`), 't', 'the transaction of the document stamps the token');
+	const [row] = await srv.sql(`SELECT id, result, http_status, notice_id, convert_from(answer, 'UTF8') = ${q(first.text)}
+		FROM exchange.document WHERE sha256 = '\\x${sha256(body)}'`);
+	assert.deepEqual(row.slice(1), ['accepted', '200', String(n2), 't']);
+	assert.equal(await audits(body), '1');
+
+	// What a crash after the bid's commit and before the answer's leaves: the
+	// row without its answer. The box offers no answer to download, and the
+	// document sent again gets the first receipt, completes the row and
+	// writes no second bid, row or audit entry.
+	assert.equal((await Y.session.get(`/edoc/${row[0]}/answer.xml`)).status, 200);
+	await srv.sql(`UPDATE exchange.document SET answer = NULL WHERE id = ${row[0]}`);
+	assert.equal((await Y.session.get(`/edoc/${row[0]}/answer.xml`)).status, 404);
+	const w = await writes();
+	const again = await post(Y, body);
+	assert.equal(again.status, 200, again.text);
+	assert.equal(code(again.text), 'Accepted');
+	checkSigned(again.text, 'response.xsd');
+	assert.equal(again.text.match(/<ReceiptNumber>([^<]+)</)[1], receipt);
+	assert.deepEqual(await writes(), w);
+	assert.equal(await docRows(body), '1');
+	assert.equal(await audits(body), '1');
+	assert.equal(await one(srv, `SELECT convert_from(answer, 'UTF8') = ${q(again.text)} FROM exchange.document
+		WHERE id = ${row[0]}`), 't');
+	// From now on that answer, byte for byte.
+	assert.equal((await post(Y, body)).text, again.text);
+
+	// The same document four times at once: one bid, one row, one answer.
+	const pz = await prepared(Z, n2, 124000000, [5, 6]);
+	const bz = signed(Z, tender(Z, pz));
+	const wz = await writes();
+	const rs = await Promise.all([1, 2, 3, 4].map(() => post(Z, bz)));
+	for (const r of rs) {
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.text, rs[0].text);
+	}
+	assert.equal(code(rs[0].text), 'Accepted');
+	assert.deepEqual((await writes()).map(Number), wz.map((x) => Number(x) + 1));
+	assert.equal(await docRows(bz), '1');
+	assert.equal(await audits(bz), '1');
+});
+
 test('an address that sends 20 unknown tokens is throttled: 429 with Retry-After, good tokens included', async () => {
 	const { randomBytes } = await import('node:crypto');
 	await srv.sql('DELETE FROM exchange.auth_failure');
