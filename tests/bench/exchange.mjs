@@ -2,8 +2,10 @@
 // of the e-document exchange (POST /api/edoc: token check, duplicate
 // check, safe parse, schema validation, XML signature verification
 // against the sender's registered certificate, routing into a draft
-// notice, the document and its portal-signed answer stored in one
-// transaction, the signed acknowledgement sent), as a ratio to `pgbench -N`
+// notice or taking the bid, the document and its portal-signed answer
+// stored (a notice: one transaction; a bid: the bid and its document row
+// in one, then the answer put into that row), the signed acknowledgement
+// sent), as a ratio to `pgbench -N`
 // (simple write transactions) measured in the same run on the same
 // database with the same number of clients. Target: >= 0.3.
 //
@@ -17,8 +19,10 @@
 // must be stored exactly once. EXCHANGE_BENCH_DOC=notice posts N distinct
 // CallForTenders registrations of the demo agency instead (each must make
 // one draft notice). Set-up (suppliers, keys, certificates, documents) is
-// done before the clock starts; the documents go over CONNS keep-alive
-// connections.
+// done before the clock starts; WARM more documents of the same kind are
+// sent untimed first; the documents go over CONNS keep-alive connections.
+// EXCHANGE_BENCH_PROFILE and EXCHANGE_BENCH_PERF profile the database
+// (see below).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
