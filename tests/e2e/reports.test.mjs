@@ -364,6 +364,14 @@ test('a later load refreshes only the changed months, same as a full rebuild', a
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_ratio x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_award x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award_seg x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_seg_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_agency_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_ratio_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_ratio_seg_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_award_seg_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_ratio_y x
+		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.agg_cls_award_y x
 		UNION ALL SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM dw.rep_notice x) s`;
 	const [[inc]] = await srv.sql(fp);
 	await srv.sql('SELECT dw.reports_refresh(true)');
