@@ -503,7 +503,8 @@ done:
 /*
  * How the caller authenticates: an Authorization bearer token first, else
  * a TLS client certificate from the exchange listener. out: the bytea
- * input for exchange.token_auth_ip or exchange.cert_auth_ip.
+ * input for exchange.token_auth_ip or exchange.cert_auth_ip (and for
+ * exchange.inbound_auth, which checks either the same way).
  */
 static int
 ex_auth(struct g2b_ctx *ctx, char *out, size_t outlen)
@@ -1536,7 +1537,7 @@ in_checked(struct g2b_ctx *ctx)
 
 /* ------------------------------------------------------------ bids */
 
-/* Why exchange.bid_submit (bidding.bid_submit) refused a bid. */
+/* Why exchange.bid_take (bidding.bid_submit) refused a bid. */
 static const struct {
 	const char	*status;
 	const char	*code;
