@@ -332,6 +332,9 @@ async function main() {
 		// connections (Kore opens them on first need, synchronously).
 		execFileSync('wrk', ['-t', '2', '-c', String(CONNS), '-d', '3s', `${srv.base}/notices/${n1.id}`],
 			{ stdio: 'ignore' });
+		// BENCH_CHECKPOINT=1: the rush starts right after a checkpoint, the
+		// worst case (every page a bid touches first writes a full image).
+		if (process.env.BENCH_CHECKPOINT) psql('postgres', 'CHECKPOINT');
 		const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 		const { results, secs, p50, p99, late, cpu } = await rushWrk(srv, n1, sup, bodies1);
 		const ok = results.filter((r) => r.status === 200);
