@@ -6,7 +6,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1; bind=$2; port=$3; workers=$4; log=$5
 tracing=""
 [ -n "$G2B_SECCOMP_TRACING" ] && tracing="seccomp_tracing yes"
-pgconns=${G2B_PGCONNS:-16}
+# A few connections per worker: more made the database slower under a
+# deadline rush (README, performance). Requests wait their turn (web.c).
+pgconns=${G2B_PGCONNS:-4}
 # Large request bodies are spooled here (one directory per port).
 bodydir=$root/var/body-$port
 mkdir -p "$bodydir"

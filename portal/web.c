@@ -42,15 +42,112 @@ static struct http_state states[] = {
 	KORE_HTTP_STATE(st_task),
 };
 
+/*
+ * Fair hand-off of the worker's pooled database connections. Kore 4.1
+ * queues a query that finds every connection busy and, when one is
+ * released, wakes the first waiter, which then asks again: a request that
+ * arrived in between takes the connection, and the waiter goes to the back
+ * of the queue. In a deadline rush that left some bids waiting for half a
+ * second while most took milliseconds. So requests are admitted here in
+ * arrival order: at most pgsql_conn_max requests hold a slot (a connection
+ * in use or about to be taken); the others wait in a FIFO, asleep, and a
+ * request that is done with the database hands its slot to the head. A
+ * request keeps its slot from one query to the next, so work that has
+ * begun finishes before new work starts.
+ */
+#define DB_SLOT_NONE	0
+#define DB_SLOT_WAITING	1
+#define DB_SLOT_HELD	2
+
+static TAILQ_HEAD(, g2b_ctx)	db_waiters = TAILQ_HEAD_INITIALIZER(db_waiters);
+static u_int32_t		db_held;
+
+/*
+ * Nonzero when ctx may send its query now; otherwise it waits, asleep,
+ * and db_release sends its query when its turn comes.
+ */
+static int
+db_admit(struct g2b_ctx *ctx)
+{
+	if (ctx->db_slot == DB_SLOT_HELD)
+		return (1);
+	if (ctx->db_slot == DB_SLOT_WAITING)
+		return (0);
+	if (pgsql_conn_max == 0 ||
+	    (db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters))) {
+		db_held++;
+		ctx->db_slot = DB_SLOT_HELD;
+		return (1);
+	}
+	ctx->db_slot = DB_SLOT_WAITING;
+	TAILQ_INSERT_TAIL(&db_waiters, ctx, db_list);
+	http_request_sleep(ctx->req);
+	return (0);
+}
+
+/* ctx is done with the database (or gone): its slot goes to the head. */
+static void
+db_release(struct g2b_ctx *ctx)
+{
+	struct g2b_ctx	*next;
+
+	if (ctx->db_slot == DB_SLOT_WAITING) {
+		TAILQ_REMOVE(&db_waiters, ctx, db_list);
+	} else if (ctx->db_slot == DB_SLOT_HELD) {
+		if ((next = TAILQ_FIRST(&db_waiters)) != NULL) {
+			TAILQ_REMOVE(&db_waiters, next, db_list);
+			next->db_slot = DB_SLOT_HELD;
+			/*
+			 * Its query goes out now, on the connection just
+			 * freed: woken instead, it would wait for the next
+			 * turn of the event loop (up to 100 ms when no other
+			 * event comes), the connection idle meanwhile. Its
+			 * answer wakes it.
+			 */
+			query_send(next);
+			if (next->sql.state != KORE_PGSQL_STATE_WAIT &&
+			    !(next->sql.state == KORE_PGSQL_STATE_INIT &&
+			    next->queued))
+				http_request_wakeup(next->req);
+		} else if (pgsql_conn_max != 0) {
+			db_held--;
+		}
+	}
+	ctx->db_slot = DB_SLOT_NONE;
+}
+
 static const char *const session_sql =
     "SELECT user_id, login, role, name, org_id, org_name, org_status, "
     "org_kind, unread FROM portal.session_get($1::bytea, "
     "make_interval(mins => $2::int))";
 
+/*
+ * Kore 4.1 runs requests for at most http_request_ms (10 ms) a turn of its
+ * event loop, and then waits for network events for up to 100 ms even when
+ * requests that are ready were left over. Under load those were bids
+ * whose turn had come while every database connection sat idle. A turn
+ * that ran a handler therefore asks for another at once (a timer due now
+ * makes the next wait return immediately); an idle worker still sleeps.
+ */
+static int	loop_again_armed;
+
+static void
+loop_again(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	loop_again_armed = 0;
+}
+
 int
 g2b_run(struct http_request *req, const struct g2b_route *route)
 {
 	struct g2b_ctx	*ctx;
+
+	if (!loop_again_armed) {
+		loop_again_armed = 1;
+		kore_timer_add(loop_again, 0, NULL, KORE_TIMER_ONESHOT);
+	}
 
 	if (!http_state_exists(req)) {
 		ctx = http_state_create(req, sizeof(*ctx), ctx_free);
@@ -75,6 +172,7 @@ ctx_free(struct http_request *req)
 	capture_request(req, ctx, ctx->route->name, ctx->resp_bytes);
 	if (ctx->sql_bound)
 		kore_pgsql_cleanup(&ctx->sql);
+	db_release(ctx);
 	if (ctx->res != NULL)
 		PQclear(ctx->res);
 	if (ctx->job != NULL) {
@@ -418,7 +516,8 @@ g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
 	kore_pgsql_bind_request(&ctx->sql, ctx->req);
 	ctx->sql_bound = 1;
 	ctx->req->fsm_state = S_WAIT;
-	query_send(ctx);
+	if (db_admit(ctx))
+		query_send(ctx);
 	return (STEP_WAIT);
 }
 
@@ -449,6 +548,8 @@ st_wait(struct http_request *req)
 	g2b_step	 step;
 	int		 r;
 
+	if (ctx->db_slot == DB_SLOT_WAITING)
+		return (HTTP_STATE_RETRY);
 	switch (ctx->sql.state) {
 	case KORE_PGSQL_STATE_INIT:
 		if (ctx->queued) {
@@ -508,6 +609,9 @@ st_wait(struct http_request *req)
 	if (step == NULL)
 		fatal("g2b: query finished with no next step");
 	r = step(ctx);
+	/* No next query (the slot stays with one that was sent). */
+	if (!ctx->sql_bound)
+		db_release(ctx);
 	if (r == STEP_DONE)
 		return (HTTP_STATE_COMPLETE);
 	/* A new query was issued, or the dispatcher runs next. */

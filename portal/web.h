@@ -105,6 +105,8 @@ struct g2b_ctx {
 	struct kore_pgsql	 sql;
 	int			 sql_bound;
 	int			 queued;
+	int			 db_slot;	/* web.c: DB_SLOT_* */
+	TAILQ_ENTRY(g2b_ctx)	 db_list;
 	const char		*q_sql;
 	int			 q_n;
 	char			*q_vals[G2B_MAX_PARAMS];

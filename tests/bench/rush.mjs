@@ -15,7 +15,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomInt, createHash } from 'node:crypto';
 import { cpus } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -185,7 +185,16 @@ async function rushWrk(srv, notice, sup, bodies) {
 	mkdirSync(dir);
 	writeFileSync(file, bodies.map((b, i) => `${sup[i].cookie}\t${b}`).join('\n') + '\n');
 	const threads = Math.min(2, cpus().length);
+	// BENCH_PERF=FILE: perf record the whole machine during the rush.
+	let perf = null;
+	if (process.env.BENCH_PERF) {
+		const p = spawn('perf', ['record', '-a', '-g', '-F', '499', '-o', process.env.BENCH_PERF],
+			{ stdio: ['ignore', 'ignore', 'inherit'] });
+		perf = { p, done: new Promise((r) => { p.on('exit', r); p.on('error', r); }) };
+		await sleep(500);
+	}
 	const before = cpuSnapshot(srv);
+	const sys0 = machineCpu();
 	const t0 = process.hrtime.bigint();
 	const w = spawn('wrk', ['-t', String(threads), '-c', String(CONNS), '-d', '600s', '--timeout', '30s',
 		'-s', path.join(ROOT, 'tests/bench/rush.lua'), base, '--', file, String(threads), dir,
@@ -197,24 +206,54 @@ async function rushWrk(srv, notice, sup, bodies) {
 		const f = path.join(dir, `wrk-${t}.txt`);
 		return n + (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0);
 	}, 0);
-	// Stop once every answer is in, or once answers stop coming.
+	// Stop once every thread says all its answers are in (a done-N
+	// file), or once answers stop coming: the answer files' sizes are
+	// watched (counting their lines every 20 ms took CPU from the rush)
+	// and the rush ends at the last growth.
+	const sizeNow = () => [...Array(threads).keys()].reduce((a, t) => {
+		try { return a + statSync(path.join(dir, `wrk-${t}.txt`)).size; } catch { return a; }
+	}, 0);
 	let secs = 0;
-	let last = -1;
-	let still = 0;
+	let lastSize = -1;
+	let lastGrowth = t0;
+	let sysAtGrowth = sys0;
 	for (;;) {
 		await sleep(20);
-		const n = answered();
-		if (n >= bodies.length || (n >= bodies.length * 0.99 && still > 100)) {
-			secs = Number(process.hrtime.bigint() - t0) / 1e9 - (n < bodies.length ? still * 0.02 : 0);
+		const now = process.hrtime.bigint();
+		if ([...Array(threads).keys()].every((t) => existsSync(path.join(dir, `done-${t}`)))) {
+			secs = Number(now - t0) / 1e9;
 			w.kill('SIGINT');
 			break;
 		}
-		still = n === last ? still + 1 : 0;
-		last = n;
-		if (w.exitCode !== null) throw new Error(`wrk ended (${w.exitCode} ${w.signalCode}) with ${n} of ${bodies.length} answers:\n${stdout}`);
+		const size = sizeNow();
+		if (size !== lastSize) {
+			lastSize = size;
+			lastGrowth = now;
+			sysAtGrowth = machineCpu();
+			continue;
+		}
+		if (now - lastGrowth < 2000000000n) continue;
+		const n = answered();
+		if (n >= bodies.length * 0.99) {
+			secs = Number(lastGrowth - t0) / 1e9;
+			w.kill('SIGINT');
+			break;
+		}
+		if (w.exitCode !== null || now - lastGrowth > 60000000000n) {
+			w.kill('SIGINT');
+			throw new Error(`wrk ended or stalled (${w.exitCode} ${w.signalCode}) with ${n} of ${bodies.length} answers:\n${stdout}`);
+		}
 	}
 	await exited;
 	const cpu = cpuSince(srv, before);
+	// The machine's CPU up to the last answer (not the wait after it).
+	const sys1 = secs === Number(lastGrowth - t0) / 1e9 ? sysAtGrowth : machineCpu();
+	cpu.busy = sys1.busy - sys0.busy;
+	cpu.idle = sys1.idle - sys0.idle;
+	if (perf) {
+		perf.p.kill('SIGINT');
+		await perf.done;
+	}
 	const m = stdout.match(/RUSH requests (\d+) duration_us (\d+) p50_us (\d+) p99_us (\d+)/);
 	if (!m) throw new Error(`wrk gave no result:\n${stdout}`);
 	const lines = [...Array(threads).keys()].flatMap((t) =>
@@ -240,6 +279,12 @@ async function rushWrk(srv, notice, sup, bodies) {
 	return { results, late, cpu, secs: secs || Number(m[2]) / 1e6, p50: Number(m[3]) / 1000, p99: Number(m[4]) / 1000 };
 }
 
+
+// CPU seconds of the whole machine, busy and idle, from /proc/stat.
+function machineCpu() {
+	const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+	return { busy: (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100, idle: (f[3] + f[4]) / 100 };
+}
 
 // CPU seconds (user + system) of the server's Kore processes and of the
 // PostgreSQL backends serving its database, to split a bid's cost.
@@ -273,10 +318,10 @@ function cpuSince(srv, before) {
 	return { kore: sum(kore), pg: sum(pg) };
 }
 
-function pgbenchN(srv) {
+function pgbenchN(srv, clients = CONNS) {
 	execFileSync('pgbench', ['-q', '-i', '-s', '1', '-h', pgStart(), '-U', 'g2b', srv.db], { stdio: 'ignore' });
 	const threads = String(Math.min(4, cpus().length));
-	const out = execFileSync('pgbench', ['-N', '-M', 'prepared', '-c', String(CONNS), '-j', threads,
+	const out = execFileSync('pgbench', ['-N', '-M', 'prepared', '-c', String(clients), '-j', threads,
 		'-T', String(SECONDS), '-h', pgStart(), '-U', 'g2b', srv.db], { encoding: 'utf8' });
 	return Number(out.match(/tps = ([\d.]+)/)[1]);
 }
@@ -344,15 +389,20 @@ async function main() {
 		const chk = checkReceipts(srv, n1.id, receipts);
 		const chain = chainCheck(srv);
 		const tps = pgbenchN(srv);
+		// Also at the server's own number of database connections (2
+		// workers, G2B_PGCONNS each), where pgbench is faster too.
+		const pool = 2 * Number(process.env.G2B_PGCONNS || 4);
+		const tpsPool = pgbenchN(srv, pool);
 		console.log(`rush: ${ok.length} bids accepted (${bad.length} refused${bad.length ? `: ${bad.slice(0, 3).map((r) => r.status).join(' ')}` : ''}) in ${secs.toFixed(2)} s over ${CONNS} connections (wrk${late ? `; ${late} request(s) wrk skipped, sent after it` : ''})`);
 		console.log(`  bids/s ${bps.toFixed(0)}, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
-		console.log(`  CPU a bid: Kore ${(cpu.kore * 1000 / ok.length).toFixed(2)} ms, PostgreSQL backends ${(cpu.pg * 1000 / ok.length).toFixed(2)} ms; load average before ${load0}, after ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} (${cpus().length} cores)`);
+		console.log(`  CPU a bid: Kore ${(cpu.kore * 1000 / ok.length).toFixed(2)} ms, PostgreSQL backends ${(cpu.pg * 1000 / ok.length).toFixed(2)} ms, the whole machine ${(cpu.busy * 1000 / ok.length).toFixed(2)} ms (idle ${(100 * cpu.idle / (cpu.busy + cpu.idle)).toFixed(0)} %); load average before ${load0}, after ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} (${cpus().length} cores)`);
 		console.log(`  pgbench -N -M prepared, same database, ${CONNS} clients: ${tps.toFixed(0)} tps`);
+		console.log(`  pgbench -N -M prepared, ${pool} clients (the server's connections): ${tpsPool.toFixed(0)} tps, bids/s : that = ${(bps / tpsPool).toFixed(2)}`);
 		console.log(`  RATIO bids/s : pgbench -N tps = ${(bps / tps).toFixed(2)} (target >= 0.5); p99 ${p99.toFixed(1)} ms (target < 100)`);
 		console.log(`  receipts held ${chk.held}, each matching exactly one stored bid: ${chk.matched}; bids stored ${chk.stored} of ${N} sent${chk.stored > chk.held ? ` (${chk.stored - chk.held} answered but the answer lost inside wrk)` : ''}; without a chain entry ${chk.unchained}; without an audit row ${chk.unaudited}`);
 		console.log(`  ${chain}`);
 		if (process.env.BENCH_HOLD) {
-			writeFileSync(path.join(W, 'hold.json'), JSON.stringify({ base: srv.base, db, notice: n2, sup, bodies: bodies2 }));
+			writeFileSync(path.join(W, 'hold.json'), JSON.stringify({ base: srv.base, db, secret, notice: n2, sup, bodies: bodies2 }));
 			console.log(`holding: ${srv.base} ${db}`);
 			await sleep(Number(process.env.BENCH_HOLD) * 1000);
 		}
@@ -365,7 +415,7 @@ async function main() {
 			console.log('crash test skipped (BENCH_CRASH_BIDS=0)');
 			writeFileSync(path.join(OUT, 'bench-rush.json'), JSON.stringify({ date: new Date().toISOString(),
 				suppliers: N, conns: CONNS, bids_per_s: bps, p50_ms: p50, p99_ms: p99,
-				pgbench_n_tps: tps, ratio: bps / tps, cpu_ms_per_bid: { kore: cpu.kore * 1000 / ok.length,
+				pgbench_n_tps: tps, ratio: bps / tps, pgbench_n_tps_pool: tpsPool, cpu_ms_per_bid: { kore: cpu.kore * 1000 / ok.length,
 				pg: cpu.pg * 1000 / ok.length } }, null, 2));
 			if (fail) {
 				console.log('rush: FAILED');
@@ -417,7 +467,7 @@ async function main() {
 			!chain2.startsWith('chain ok') || final.stored !== CRASH_N || dup < after.held;
 		writeFileSync(path.join(OUT, 'bench-rush.json'), JSON.stringify({ date: new Date().toISOString(),
 			suppliers: N, conns: CONNS, bids_per_s: bps, p50_ms: p50, p99_ms: p99,
-			pgbench_n_tps: tps, ratio: bps / tps, crash: { receipts: got.length, after, final } }, null, 2));
+			pgbench_n_tps: tps, ratio: bps / tps, pgbench_n_tps_pool: tpsPool, crash: { receipts: got.length, after, final } }, null, 2));
 		if (fail) {
 			console.log('rush: FAILED');
 			process.exitCode = 1;

@@ -1162,6 +1162,21 @@ test('a repeated post of the same signed bid is idempotent; a second different b
 		SELECT notice_id, 99, org_id, user_id, cert_id, canonical, sealed, signature, sha256(bid_hash),
 			receipt_no || '-x', received_at FROM bidding.bid WHERE org_id = ${X.orgId}`),
 		/notice \d+ order 99 does not exist/);
+	// Nor can the company, user, certificate or bid a bid row, its audit
+	// row or its chain entry names (bidding/sql/013, in place of keys).
+	const [certId, bidId, userId] = (await srv.sql(`SELECT cert_id, id, user_id FROM bidding.bid
+		WHERE org_id = ${X.orgId}`))[0];
+	for (const [sql, by] of [[`DELETE FROM bidding.cert WHERE id = ${certId}`, 'bidding.bid.cert_id'],
+		[`DELETE FROM bidding.bid WHERE id = ${bidId}`, 'bidding.bid_chain.bid_id'],
+		[`UPDATE bidding.bid SET id = id + 1000000000 WHERE id = ${bidId}`, 'bidding.bid_chain.bid_id'],
+		[`DELETE FROM portal.users WHERE id = ${userId}`, 'bidding.bid.user_id'],
+		[`DELETE FROM portal.org WHERE id = ${X.orgId}`, 'bidding.bid.org_id']]) {
+		await assert.rejects(srv.sql(sql), new RegExp(`still referenced by ${by.replace(/\./g, '\\.')}`), sql);
+	}
+	// A user with audit rows but no bid is kept as well.
+	assert.notEqual(await one(srv, `SELECT count(*) FROM portal.audit WHERE actor = ${Y.userId}`), '0');
+	await assert.rejects(srv.sql(`DELETE FROM portal.users WHERE id = ${Y.userId}`),
+		/still referenced by portal\.audit\.actor/);
 	assert.deepEqual(await bidWrites(), w1);
 	assert.equal(await one(srv, `SELECT count(*) FROM bidding.notice_version WHERE notice_id = ${R.id}`), versions);
 });
