@@ -85,7 +85,13 @@ db_admit(struct g2b_ctx *ctx)
 	return (0);
 }
 
-/* ctx is done with the database (or gone): its slot goes to the head. */
+/*
+ * ctx is done with the database (or gone): its slot goes to the first
+ * waiter still wanted. A waiter whose client left is flagged for deletion
+ * and awake (Kore wakes it to free it): it is passed over, never sent a
+ * query, since putting an awake request back to sleep here could pull it
+ * out of the list Kore is walking.
+ */
 static void
 db_release(struct g2b_ctx *ctx)
 {
@@ -93,27 +99,36 @@ db_release(struct g2b_ctx *ctx)
 
 	if (ctx->db_slot == DB_SLOT_WAITING) {
 		TAILQ_REMOVE(&db_waiters, ctx, db_list);
-	} else if (ctx->db_slot == DB_SLOT_HELD) {
-		if ((next = TAILQ_FIRST(&db_waiters)) != NULL) {
-			TAILQ_REMOVE(&db_waiters, next, db_list);
-			next->db_slot = DB_SLOT_HELD;
-			/*
-			 * Its query goes out now, on the connection just
-			 * freed: woken instead, it would wait for the next
-			 * turn of the event loop (up to 100 ms when no other
-			 * event comes), the connection idle meanwhile. Its
-			 * answer wakes it.
-			 */
-			query_send(next);
-			if (next->sql.state != KORE_PGSQL_STATE_WAIT &&
-			    !(next->sql.state == KORE_PGSQL_STATE_INIT &&
-			    next->queued))
-				http_request_wakeup(next->req);
-		} else if (pgsql_conn_max != 0) {
-			db_held--;
-		}
+		ctx->db_slot = DB_SLOT_NONE;
+		return;
 	}
+	if (ctx->db_slot != DB_SLOT_HELD)
+		return;
 	ctx->db_slot = DB_SLOT_NONE;
+	while ((next = TAILQ_FIRST(&db_waiters)) != NULL) {
+		TAILQ_REMOVE(&db_waiters, next, db_list);
+		if (next->req->flags & HTTP_REQUEST_DELETE) {
+			next->db_slot = DB_SLOT_NONE;
+			continue;
+		}
+		next->db_slot = DB_SLOT_HELD;
+		if (!(next->req->flags & HTTP_REQUEST_SLEEPING))
+			return;		/* st_wait sends its query */
+		/*
+		 * Its query goes out now, on the connection just freed:
+		 * woken instead, it would wait for the next turn of the
+		 * event loop, the connection idle meanwhile. Its answer
+		 * wakes it; so does a failure to send.
+		 */
+		query_send(next);
+		if (next->sql.state != KORE_PGSQL_STATE_WAIT &&
+		    !(next->sql.state == KORE_PGSQL_STATE_INIT &&
+		    next->queued))
+			http_request_wakeup(next->req);
+		return;
+	}
+	if (pgsql_conn_max != 0)
+		db_held--;
 }
 
 static const char *const session_sql =
