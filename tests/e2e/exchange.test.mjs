@@ -199,6 +199,13 @@ test('a signed CallForTenders makes a draft notice; a duplicate gets the first a
 	const [box] = await srv.sql(`SELECT direction, doc_type, doc_id, sig_status, result, http_status,
 		notice_id IS NOT NULL, sender_org FROM exchange.document WHERE sha256 = '\\x${sha}'`);
 	assert.deepEqual(box, ['in', 'CallForTenders', `CFT-${T}-${seq}`, 'verified', 'accepted', '200', 't', String(agencyOrg)]);
+	// The box row keeps its sender, token and user (bidding/sql/014, in
+	// place of keys): none of them can be deleted under it.
+	const [tok, usr] = (await srv.sql(`SELECT token_id, user_id FROM exchange.document WHERE sha256 = '\\x${sha}'`))[0];
+	await assert.rejects(srv.sql(`DELETE FROM exchange.token WHERE id = ${tok}`),
+		/still referenced by exchange\.document\.token_id/);
+	await assert.rejects(srv.sql(`DELETE FROM portal.org WHERE id = ${agencyOrg}`), /still referenced by/);
+	await assert.rejects(srv.sql(`DELETE FROM portal.users WHERE id = ${usr}`), /still referenced by/);
 
 	const again = await post(body);
 	assert.equal(again.status, 200);

@@ -1,0 +1,56 @@
+// Replays the deadline rush on a database held by tests/bench/rush.mjs,
+// with a server of chosen settings, to compare settings quickly (the
+// bench's set-up takes minutes). First:
+//   BENCH_CRASH_BIDS=5000 BENCH_HOLD=10000 node tests/bench/rush.mjs
+// then, once it says "holding", stop its server (pkill -f "kore \[") and:
+//   PGCONNS=4 WORKERS=2 [PGB=1] [CKPT=1] node tests/bench/tools/rush-replay.mjs
+// Each replay deletes the second notice's bids (their chain entries and
+// audit rows too; the chain check no longer holds on that database) and
+// posts the held bids again with wrk and tests/bench/rush.lua. PGB=1 also
+// runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first.
+// Not run by `make bench`.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, psql, pgStart, OUT, ROOT } from '../../lib/harness.mjs';
+const W = path.join(OUT, 'bench-rush');
+const h = JSON.parse(readFileSync(path.join(W, 'hold.json'), 'utf8'));
+const env = { G2B_SECRET: h.secret, G2B_PGCONNS: process.env.PGCONNS || '4' };
+const srv = await startServer({ db: h.db, env, workers: Number(process.env.WORKERS || 2) });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+try {
+	psql(h.db, `DELETE FROM bidding.bid_chain c USING bidding.bid b WHERE c.bid_id = b.id AND b.notice_id = ${h.notice.id};
+		DELETE FROM portal.audit WHERE event = 'bid.submit' AND (detail->>'notice')::bigint = ${h.notice.id};
+		DELETE FROM bidding.bid WHERE notice_id = ${h.notice.id}; UPDATE portal.session SET expires_at = now() + interval '1 day';`);
+	psql(h.db, 'VACUUM ANALYZE bidding.bid, bidding.bid_chain, portal.audit, portal.session');
+	execFileSync('wrk', ['-t', '2', '-c', '32', '-d', '3s', `${srv.base}/notices/${h.notice.id}`], { stdio: 'ignore' });
+	if (process.env.SLIDE) psql(h.db, `UPDATE portal.session SET last_seen = now() - interval '5 minutes'`);
+	if (process.env.CKPT) psql('postgres', 'CHECKPOINT');
+	const file = path.join(W, 'replay-bids.txt');
+	const dir = path.join(W, 'replay-out');
+	rmSync(dir, { recursive: true, force: true }); mkdirSync(dir);
+	writeFileSync(file, h.bodies.map((b, i) => `${h.sup[i].cookie}\t${b}`).join('\n') + '\n');
+	const st0 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+	const t0 = Date.now();
+	const w = spawn('wrk', ['-t', '2', '-c', '32', '-d', '600s', '--timeout', '30s', '-s', path.join(ROOT, 'tests/bench/rush.lua'),
+		srv.base, '--', file, '2', dir, `/notices/${h.notice.id}/bid`], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let out = ''; w.stdout.on('data', (d) => { out += d; });
+	const ex = new Promise((r) => w.on('exit', r));
+	const n = () => [0, 1].reduce((a, t) => { const f = path.join(dir, `wrk-${t}.txt`); return a + (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0); }, 0);
+	let lastSize = -1, lastT = Date.now(), secs = 0;
+	const { statSync } = await import('node:fs');
+	for (;;) { await sleep(20); const t = Date.now();
+		if ([0, 1].every((i) => existsSync(path.join(dir, `done-${i}`)))) { secs = (t - t0) / 1000; break; }
+		const sz = [0, 1].reduce((a, i) => { try { return a + statSync(path.join(dir, `wrk-${i}.txt`)).size; } catch { return a; } }, 0);
+		if (sz !== lastSize) { lastSize = sz; lastT = t; continue; }
+		if (t - lastT > 1500) { secs = (lastT - t0) / 1000; break; } }
+	const st1 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+	w.kill('SIGINT'); await ex;
+	const m = out.match(/p50_us (\d+) p99_us (\d+)/);
+	const busy = (a) => a[0] + a[1] + a[2] + a[5] + a[6] + a[7], idle = (a) => a[3] + a[4];
+	const ok = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
+	const tps = process.env.PGB ? Number(execFileSync('pgbench', ['-n', '-N', '-M', 'prepared', '-c', '32', '-j', '2', '-T', '8', '-h', pgStart(), '-U', 'g2b', h.db], { encoding: 'utf8' }).match(/tps = ([\d.]+)/)[1]) : 0;
+	console.log(`PGCONNS=${env.G2B_PGCONNS} WORKERS=${process.env.WORKERS || 2}: ${ok} bids in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)}/s, p50 ${m[1] / 1000} ms, p99 ${m[2] / 1000} ms, idle ${(100 * (idle(st1) - idle(st0)) / (busy(st1) - busy(st0) + idle(st1) - idle(st0))).toFixed(0)}%${tps ? `, pgbench -N ${tps.toFixed(0)} ratio ${(ok / secs / tps).toFixed(2)}` : ''}`);
+} finally {
+	try { process.kill(-srv.pid, 'SIGTERM'); } catch {}
+}
