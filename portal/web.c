@@ -73,8 +73,9 @@ db_admit(struct g2b_ctx *ctx)
 		return (1);
 	if (ctx->db_slot == DB_SLOT_WAITING)
 		return (0);
-	if (pgsql_conn_max == 0 ||
-	    (db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters))) {
+	if (pgsql_conn_max == 0)
+		return (1);		/* no limit: nothing to queue for */
+	if (db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters)) {
 		db_held++;
 		ctx->db_slot = DB_SLOT_HELD;
 		return (1);
@@ -127,8 +128,7 @@ db_release(struct g2b_ctx *ctx)
 			http_request_wakeup(next->req);
 		return;
 	}
-	if (pgsql_conn_max != 0)
-		db_held--;
+	db_held--;
 }
 
 static const char *const session_sql =
