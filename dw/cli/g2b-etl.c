@@ -118,6 +118,8 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			verbose = 1;
+			/* Progress lines as they happen, even into a pipe. */
+			setvbuf(stdout, NULL, _IOLBF, 0);
 			break;
 		default:
 			usage();
