@@ -10,6 +10,7 @@
  * PKCS#8), never Kore or the database. The certificate profiles are
  * stated in ca.h.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -64,12 +66,84 @@ static int	verify_der(EVP_PKEY *, const unsigned char *, size_t,
 static int	der_strict(const unsigned char *, size_t);
 static int	raw_to_der(const unsigned char *, unsigned char **, size_t *);
 
-/* A certificate from PEM ("BEGIN CERTIFICATE"), or NULL. */
+/*
+ * Certificates parsed in this process, by the SHA-256 of their PEM text.
+ * Under OpenSSL 3.0 parsing a certificate costs about 140 us, twice an
+ * ECDSA verification, because its decoders build a chain of their own for
+ * the public key every time; one e-document (issue 4) used to parse its
+ * sender's and its bidder's certificates six times. X509 objects are
+ * reference-counted and only read here, so threads share them; the lock
+ * covers the table only, and a parse runs outside it.
+ */
+#define CERT_CACHE	64
+
+static pthread_mutex_t	 cert_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	unsigned char	 id[SHA256_DIGEST_LENGTH];
+	X509		*x;
+	unsigned long	 used;
+} cert_cache[CERT_CACHE];
+static unsigned long	 cert_clock;
+
+/* x (a reference is taken) as the parse of the text with that digest. */
+static void
+cert_cache_put(const unsigned char *id, X509 *x)
+{
+	size_t	 i, old = 0;
+
+	pthread_mutex_lock(&cert_cache_lock);
+	for (i = 0; i < CERT_CACHE; i++) {
+		if (cert_cache[i].x != NULL &&
+		    memcmp(cert_cache[i].id, id, SHA256_DIGEST_LENGTH) == 0)
+			break;
+		if (cert_cache[i].used < cert_cache[old].used)
+			old = i;
+	}
+	if (i == CERT_CACHE && X509_up_ref(x) == 1) {
+		X509_free(cert_cache[old].x);
+		memcpy(cert_cache[old].id, id, SHA256_DIGEST_LENGTH);
+		cert_cache[old].x = x;
+		cert_cache[old].used = ++cert_clock;
+	}
+	pthread_mutex_unlock(&cert_cache_lock);
+}
+
+static int
+pem_id(const char *pem, unsigned char *id)
+{
+	size_t	n;
+
+	if (pem == NULL || (n = strnlen(pem, SEAL_PEM_MAX + 1)) == 0 ||
+	    n > SEAL_PEM_MAX)
+		return (-1);
+	return (EVP_Digest(pem, n, id, NULL, EVP_sha256(), NULL) == 1 ?
+	    0 : -1);
+}
+
+/* A certificate from PEM ("BEGIN CERTIFICATE"), or NULL; see above. */
 static X509 *
 cert_load(const char *pem)
 {
-	BIO	*bio;
-	X509	*x;
+	BIO		*bio;
+	X509		*x = NULL;
+	unsigned char	 id[SHA256_DIGEST_LENGTH];
+	size_t		 i;
+
+	if (pem_id(pem, id) == -1)
+		return (NULL);
+	pthread_mutex_lock(&cert_cache_lock);
+	for (i = 0; i < CERT_CACHE; i++) {
+		if (cert_cache[i].x != NULL &&
+		    memcmp(cert_cache[i].id, id, sizeof(id)) == 0 &&
+		    X509_up_ref(cert_cache[i].x) == 1) {
+			x = cert_cache[i].x;
+			cert_cache[i].used = ++cert_clock;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cert_cache_lock);
+	if (x != NULL)
+		return (x);
 
 	if ((bio = seal_pem_bio(pem)) == NULL)
 		return (NULL);
@@ -80,7 +154,30 @@ cert_load(const char *pem)
 		X509_free(x);
 		x = NULL;
 	}
+	if (x != NULL)
+		cert_cache_put(id, x);
 	return (x);
+}
+
+X509 *
+ca_cert_parse(const char *pem)
+{
+	X509	*x;
+
+	if ((x = cert_load(pem)) == NULL)
+		ERR_clear_error();
+	return (x);
+}
+
+void
+ca_cert_remember(const char *pem, X509 *x)
+{
+	unsigned char	 id[SHA256_DIGEST_LENGTH];
+
+	if (x != NULL && !(X509_get_extension_flags(x) & EXFLAG_INVALID) &&
+	    pem_id(pem, id) == 0)
+		cert_cache_put(id, x);
+	ERR_clear_error();
 }
 
 static int

@@ -64,6 +64,7 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "seal.h"
 
@@ -161,6 +162,21 @@ int	ca_verify(const char *ca_cert_pem, const char *cert_pem, time_t at,
  */
 int	ca_verify_loaded(const struct ca *ca, const char *cert_pem, time_t at,
 	    EVP_PKEY **pub, time_t *not_before, time_t *not_after);
+
+/*
+ * The certificate in pem parsed, a reference for X509_free, or NULL if it
+ * is not one PEM certificate with well-formed extensions. Verifies
+ * nothing. The last 64 texts parsed in the process (by any function
+ * here) are kept by their SHA-256 and shared between threads: treat the
+ * X509 as read-only.
+ */
+X509	*ca_cert_parse(const char *pem);
+
+/*
+ * Tell the cache that x is what pem parses to (pem written from x), so
+ * that the functions here do not parse it again. x stays the caller's.
+ */
+void	ca_cert_remember(const char *pem, X509 *x);
 
 /*
  * The public key of a certificate as SubjectPublicKeyInfo PEM

@@ -38,12 +38,14 @@
 #include <xmlsec/templates.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmldsig.h>
+#include <xmlsec/openssl/x509.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "ca.h"
 #include "edoc.h"
 
 #define PARSE_OPTIONS	(XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
@@ -162,6 +164,7 @@ static int	count_signatures(xmlNodePtr);
 static int	attr_is(xmlNodePtr, const char *, const char *);
 static int	check_sig_form(xmlNodePtr, X509 *, struct edoc_result *);
 static X509	*cert_parse(const char *);
+static xmlSecKeyPtr cert_key(X509 *);
 static int	key_kind(EVP_PKEY *);
 static void	drop_schema_problems(struct edoc_result *);
 static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
@@ -1504,16 +1507,32 @@ check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
 static X509 *
 cert_parse(const char *pem)
 {
-	BIO	*bio;
-	X509	*x;
-
 	if (pem == NULL || strlen(pem) > 65536)
 		return (NULL);
-	if ((bio = BIO_new_mem_buf(pem, -1)) == NULL)
+	return (ca_cert_parse(pem));
+}
+
+/*
+ * An xmlsec key holding cert's public key (for verifying: xmlsec needs no
+ * more), without reading the certificate again as
+ * xmlSecCryptoAppKeyLoadMemory would.
+ */
+static xmlSecKeyPtr
+cert_key(X509 *cert)
+{
+	xmlSecKeyPtr		 key;
+	xmlSecKeyDataPtr	 data;
+
+	if ((data = xmlSecOpenSSLX509CertGetKey(cert)) == NULL)
 		return (NULL);
-	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	return (x);
+	if ((key = xmlSecKeyCreate()) == NULL ||
+	    xmlSecKeySetValue(key, data) < 0) {
+		xmlSecKeyDataDestroy(data);
+		if (key != NULL)
+			xmlSecKeyDestroy(key);
+		return (NULL);
+	}
+	return (key);
 }
 
 /* 1: EC P-256, 2: RSA >= 2048 bits, 0: anything else. */
@@ -1646,9 +1665,7 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 
 	collect_begin(&c, res);
 	if (ck->key == NULL)
-		ck->key = xmlSecCryptoAppKeyLoadMemory((const xmlSecByte *)
-		    cert_pem, (xmlSecSize)strlen(cert_pem),
-		    xmlSecKeyDataFormatCertPem, NULL, NULL, NULL);
+		ck->key = cert_key(cert);
 	if (ck->key == NULL) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
 		    "cannot use the registered certificate's key");

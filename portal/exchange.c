@@ -1085,7 +1085,8 @@ route_bid(struct in_job *j, xmlNodePtr root)
 		    seal_bio_to_str(bio, &b->cert_pem) == -1) {
 			free(b->cert_pem);
 			b->cert_pem = NULL;
-		}
+		} else
+			ca_cert_remember(b->cert_pem, x);
 		X509_free(x);
 		BIO_free(bio);
 		free(der);

@@ -546,8 +546,9 @@ try {
 	// backends during the timed run only.
 	let perf = null;
 	if (process.env.EXCHANGE_BENCH_PERF) {
-		const p = spawn('perf', ['record', '-g', '-F', '999', '-o', process.env.EXCHANGE_BENCH_PERF,
-			'-p', [...kpids, ...bpids].join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
+		const p = spawn('perf', ['record', ...(process.env.EXCHANGE_BENCH_PERF_DWARF ? ['--call-graph', 'dwarf,16384', '-F', '499'] : ['-g', '-F', '999']),
+			'-o', process.env.EXCHANGE_BENCH_PERF,
+			'-p', (process.env.EXCHANGE_BENCH_PERF_DWARF ? kpids : [...kpids, ...bpids]).join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
 		perf = { p, done: new Promise((r) => { p.on('exit', r); p.on('error', r); }) };
 		await new Promise((r) => setTimeout(r, 1000));
 	}

@@ -1036,6 +1036,80 @@ test_signature(void **state)
 	assert_int_equal(ERR_peek_error(), 0);
 }
 
+/*
+ * ca_cert_parse: the same text gives the same shared object; another
+ * text, even of the same certificate with one byte changed, its own
+ * parse; what is not a certificate, NULL; and after more texts than the
+ * cache keeps, the first is parsed again correctly.
+ */
+static void
+test_parse_shared(void **state)
+{
+	struct fixture	*f = *state;
+	X509		*a, *b, *c, *first;
+	unsigned char	*der;
+	char		*pem, *texts[70];
+	long		 len;
+	size_t		 i;
+
+	a = ca_cert_parse(f->eecert);
+	b = ca_cert_parse(f->eecert);
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	X509_free(b);
+
+	/* One byte of the signature changed: parsed on its own, refused. */
+	der = der_of(f->eecert, &len);
+	der[len - 1] ^= 0x01;
+	pem = pem_of_der(der, len);
+	c = ca_cert_parse(pem);
+	assert_non_null(c);
+	assert_ptr_not_equal(a, c);
+	assert_int_not_equal(X509_cmp(a, c), 0);
+	assert_int_equal(ca_verify_loaded(f->ca, pem, time(NULL), NULL, NULL,
+	    NULL), -1);
+	assert_int_equal(ca_verify_loaded(f->ca, f->eecert, time(NULL), NULL,
+	    NULL, NULL), 0);
+	X509_free(c);
+	free(pem);
+	OPENSSL_free(der);
+
+	assert_null(ca_cert_parse(NULL));
+	assert_null(ca_cert_parse(""));
+	assert_null(ca_cert_parse("-----BEGIN CERTIFICATE-----\nAAAA\n"
+	    "-----END CERTIFICATE-----\n"));
+	assert_null(ca_cert_parse(f->eespki));
+
+	/* 70 texts (text before the PEM block is skipped by the reader). */
+	for (i = 0; i < NELEM(texts); i++) {
+		assert_true(asprintf(&texts[i], "copy %zu\n%s", i,
+		    f->eecert) > 0);
+		c = ca_cert_parse(texts[i]);
+		assert_non_null(c);
+		assert_int_equal(X509_cmp(a, c), 0);
+		if (i == 0)
+			first = c;
+		else
+			X509_free(c);
+	}
+	c = ca_cert_parse(texts[0]);
+	assert_non_null(c);
+	assert_int_equal(X509_cmp(a, c), 0);
+	assert_ptr_not_equal(c, first);		/* evicted, parsed again */
+	X509_free(c);
+	X509_free(first);
+
+	/* ca_cert_remember: the next parse of that text is the object. */
+	ca_cert_remember(texts[1], a);
+	c = ca_cert_parse(texts[1]);
+	assert_ptr_equal(c, a);
+	X509_free(c);
+	for (i = 0; i < NELEM(texts); i++)
+		free(texts[i]);
+	X509_free(a);
+	assert_int_equal(ERR_peek_error(), 0);
+}
+
 int
 main(void)
 {
@@ -1053,6 +1127,7 @@ main(void)
 		cmocka_unit_test(test_verify_wrong_ca),
 		cmocka_unit_test(test_verify_tampered),
 		cmocka_unit_test(test_signature),
+		cmocka_unit_test(test_parse_shared),
 	};
 
 	return (cmocka_run_group_tests(tests, group_setup, group_teardown));
