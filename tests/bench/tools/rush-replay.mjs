@@ -7,7 +7,11 @@
 // Each replay deletes the second notice's bids (their chain entries and
 // audit rows too; the chain check no longer holds on that database) and
 // posts the held bids again with wrk and tests/bench/rush.lua. PGB=1 also
-// runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first.
+// runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first;
+// WAITS=1 samples what the database's busy backends wait on every 50 ms
+// during the rush (pg_stat_activity; CPU means running or runnable).
+// Every replay prints the WAL the rush wrote a bid; WALSTATS=1 also its
+// record types (pg_walinspect).
 // Not run by `make bench`.
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
@@ -30,6 +34,17 @@ try {
 	const dir = path.join(W, 'replay-out');
 	rmSync(dir, { recursive: true, force: true }); mkdirSync(dir);
 	writeFileSync(file, h.bodies.map((b, i) => `${h.sup[i].cookie}\t${b}`).join('\n') + '\n');
+	let waits = null;
+	if (process.env.WAITS) {
+		const p = spawn('psql', ['-h', pgStart(), '-U', 'postgres', '-AtX', '-d', 'postgres'], { stdio: ['pipe', 'pipe', 'ignore'] });
+		let text = '';
+		p.stdout.on('data', (d) => { text += d; });
+		p.stdin.write(`SELECT coalesce(string_agg(coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-'), ' '), '-')
+			FROM pg_stat_activity WHERE datname = '${h.db}' AND backend_type = 'client backend' AND state = 'active'
+			AND pid <> pg_backend_pid()\n\\watch 0.05\n`);
+		waits = { p, text: () => text, done: new Promise((r) => p.on('exit', r)) };
+	}
+	const lsn0 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
 	const st0 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
 	const t0 = Date.now();
 	const w = spawn('wrk', ['-t', '2', '-c', '32', '-d', '600s', '--timeout', '30s', '-s', path.join(ROOT, 'tests/bench/rush.lua'),
@@ -46,11 +61,34 @@ try {
 		if (t - lastT > 1500) { secs = (lastT - t0) / 1000; break; } }
 	const st1 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
 	w.kill('SIGINT'); await ex;
+	const lsn1 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
+	let waitLine = '';
+	{
+		const nb = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`)) || 1;
+		const bytes = Number(psql(h.db, `SELECT '${lsn1}'::pg_lsn - '${lsn0}'::pg_lsn`));
+		waitLine += `\n  WAL ${(bytes / nb / 1024).toFixed(2)} KB a bid`;
+		if (process.env.WALSTATS) {
+			psql('postgres', 'CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+			const rows = psql('postgres', `SELECT "resource_manager/record_type", count, record_size, fpi_size
+				FROM pg_get_wal_stats('${lsn0}', '${lsn1}', true) WHERE count > 0 ORDER BY combined_size DESC LIMIT 10`);
+			waitLine += rows.map(([k, c, rs, fs]) => {
+				return `\n    ${k.padEnd(28)} ${(c / nb).toFixed(2)} a bid, ${(rs / nb).toFixed(0)} B + FPI ${(fs / nb).toFixed(0)} B`; }).join('');
+		}
+	}
+	if (waits) {
+		waits.p.kill('SIGINT'); waits.p.kill('SIGTERM'); await waits.done;
+		const c = new Map();
+		const snaps = waits.text().split('\n').filter(Boolean);
+		for (const l of snaps.flatMap((x) => x.split(' ')).filter((x) => x !== '-')) c.set(l, (c.get(l) || 0) + 1);
+		const all = [...c.values()].reduce((a, b) => a + b, 0);
+		waitLine += `\n  busy backends: ${(all / snaps.length).toFixed(1)} on average of ${2 * Number(env.G2B_PGCONNS)} connections; their waits (${all} samples): ` + [...c].sort((a, b) => b[1] - a[1]).slice(0, 8)
+			.map(([k, v]) => `${k} ${(100 * v / all).toFixed(0)}%`).join(', ');
+	}
 	const m = out.match(/p50_us (\d+) p99_us (\d+)/);
 	const busy = (a) => a[0] + a[1] + a[2] + a[5] + a[6] + a[7], idle = (a) => a[3] + a[4];
 	const ok = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
 	const tps = process.env.PGB ? Number(execFileSync('pgbench', ['-n', '-N', '-M', 'prepared', '-c', '32', '-j', '2', '-T', '8', '-h', pgStart(), '-U', 'g2b', h.db], { encoding: 'utf8' }).match(/tps = ([\d.]+)/)[1]) : 0;
-	console.log(`PGCONNS=${env.G2B_PGCONNS} WORKERS=${process.env.WORKERS || 2}: ${ok} bids in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)}/s, p50 ${m[1] / 1000} ms, p99 ${m[2] / 1000} ms, idle ${(100 * (idle(st1) - idle(st0)) / (busy(st1) - busy(st0) + idle(st1) - idle(st0))).toFixed(0)}%${tps ? `, pgbench -N ${tps.toFixed(0)} ratio ${(ok / secs / tps).toFixed(2)}` : ''}`);
+	console.log(`PGCONNS=${env.G2B_PGCONNS} WORKERS=${process.env.WORKERS || 2}: ${ok} bids in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)}/s, p50 ${m[1] / 1000} ms, p99 ${m[2] / 1000} ms, idle ${(100 * (idle(st1) - idle(st0)) / (busy(st1) - busy(st0) + idle(st1) - idle(st0))).toFixed(0)}%${tps ? `, pgbench -N ${tps.toFixed(0)} ratio ${(ok / secs / tps).toFixed(2)}` : ''}${waitLine}`);
 } finally {
 	try { process.kill(-srv.pid, 'SIGTERM'); } catch {}
 }
