@@ -8,6 +8,7 @@
 // audit rows too; the chain check no longer holds on that database) and
 // posts the held bids again with wrk and tests/bench/rush.lua. PGB=1 also
 // runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first;
+// CONNS=N posts over N connections instead of 32;
 // WAITS=1 samples what the database's busy backends wait on every 50 ms
 // during the rush (pg_stat_activity; CPU means running or runnable).
 // Every replay prints the WAL the rush wrote a bid; WALSTATS=1 also its
@@ -44,10 +45,12 @@ try {
 			AND pid <> pg_backend_pid()\n\\watch 0.05\n`);
 		waits = { p, text: () => text, done: new Promise((r) => p.on('exit', r)) };
 	}
+	const walq = "SET track_wal_io_timing = on; SELECT wal_sync, wal_write, wal_sync_time FROM pg_stat_wal";
 	const lsn0 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
+	const wal0 = psql(h.db, walq)[0].map(Number);
 	const st0 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
 	const t0 = Date.now();
-	const w = spawn('wrk', ['-t', '2', '-c', '32', '-d', '600s', '--timeout', '30s', '-s', path.join(ROOT, 'tests/bench/rush.lua'),
+	const w = spawn('wrk', ['-t', '2', '-c', String(process.env.CONNS || 32), '-d', '600s', '--timeout', '30s', '-s', path.join(ROOT, 'tests/bench/rush.lua'),
 		srv.base, '--', file, '2', dir, `/notices/${h.notice.id}/bid`], { stdio: ['ignore', 'pipe', 'inherit'] });
 	let out = ''; w.stdout.on('data', (d) => { out += d; });
 	const ex = new Promise((r) => w.on('exit', r));
@@ -62,11 +65,13 @@ try {
 	const st1 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
 	w.kill('SIGINT'); await ex;
 	const lsn1 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
+	const wal1 = psql(h.db, walq)[0].map(Number);
 	let waitLine = '';
 	{
 		const nb = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`)) || 1;
 		const bytes = Number(psql(h.db, `SELECT '${lsn1}'::pg_lsn - '${lsn0}'::pg_lsn`));
-		waitLine += `\n  WAL ${(bytes / nb / 1024).toFixed(2)} KB a bid`;
+		const syncs = wal1[0] - wal0[0];
+		waitLine += `\n  WAL ${(bytes / nb / 1024).toFixed(2)} KB a bid; ${syncs} WAL flushes (${(nb / Math.max(1, syncs)).toFixed(2)} bids a flush), ${(wal1[1] - wal0[1])} writes`;
 		if (process.env.WALSTATS) {
 			psql('postgres', 'CREATE EXTENSION IF NOT EXISTS pg_walinspect');
 			const rows = psql('postgres', `SELECT "resource_manager/record_type", count, record_size, fpi_size
