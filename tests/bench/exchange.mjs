@@ -543,7 +543,9 @@ try {
 	const bpids = srv.sql(`SELECT pid FROM pg_stat_activity WHERE datname = '${srv.db}' AND pid <> pg_backend_pid()`).map((r) => r[0]);
 	const cpu0 = [cpuOf(kpids), cpuOf(bpids)];
 	// EXCHANGE_BENCH_PERF=FILE: perf record the server and the database
-	// backends during the timed run only.
+	// backends during the timed run only; with EXCHANGE_BENCH_PERF_DWARF=1
+	// the server alone, with DWARF call graphs (Debian's libraries keep no
+	// frame pointers, so -g stops at them).
 	let perf = null;
 	if (process.env.EXCHANGE_BENCH_PERF) {
 		const p = spawn('perf', ['record', ...(process.env.EXCHANGE_BENCH_PERF_DWARF ? ['--call-graph', 'dwarf,16384', '-F', '499'] : ['-g', '-F', '999']),
