@@ -358,44 +358,6 @@ receipt_text(const char *no, const char *notice_no, const char *ord,
 	return (bidfmt_receipt_build(&r, out, outsz, len));
 }
 
-/*
- * Certificates this worker has verified (chain to the CA, P-256), with
- * their validity and parsed public key: checking a chain costs about a
- * millisecond, and in a deadline rush every bid would pay it. Keyed by
- * the SHA-256 of the PEM text, direct-mapped; revocation is not cached
- * (bidding.bid_submit checks it in the same transaction as the insert),
- * and the validity period is re-checked against the clock on every use.
- */
-#define CERT_CACHE	4096
-
-struct cert_entry {
-	unsigned char	 hash[32];
-	time_t		 not_before;
-	time_t		 not_after;
-	EVP_PKEY	*pub;
-};
-static struct cert_entry	cert_cache[CERT_CACHE];
-
-static EVP_PKEY *
-cert_verified(const char *pem)
-{
-	struct cert_entry	*e;
-	unsigned char		 h[32];
-	time_t			 now = time(NULL);
-
-	SHA256((const unsigned char *)pem, strlen(pem), h);
-	e = &cert_cache[(h[0] | h[1] << 8) % CERT_CACHE];
-	if (e->pub == NULL || memcmp(e->hash, h, sizeof(h)) != 0) {
-		EVP_PKEY_free(e->pub);
-		e->pub = NULL;
-		if (ca_verify_loaded(auth.ca, pem, now, &e->pub,
-		    &e->not_before, &e->not_after) == -1)
-			return (NULL);
-		memcpy(e->hash, h, sizeof(h));
-	}
-	return ((now >= e->not_before && now <= e->not_after) ? e->pub : NULL);
-}
-
 /* --------------------------------------------------------------- csrf */
 
 int
@@ -888,11 +850,15 @@ bid_verify_submit(struct g2b_ctx *ctx)
 	char			 ord[16], idle[16], *h;
 	char			 hbuf[BIDFMT_HEX_LEN + 3];
 
-	if ((pub = cert_verified(ctx->s[3])) == NULL)
+	/* The chain check is remembered (ca.h); revocation is the query's. */
+	if ((pub = ca_verified_key(auth.ca, ctx->s[3], time(NULL))) == NULL)
 		return (bid_error(ctx, 403, "cert_invalid"));
 	if (ca_verify_signature_key(pub, (const unsigned char *)ctx->s[0],
-	    strlen(ctx->s[0]), d->sig, d->siglen) == -1)
+	    strlen(ctx->s[0]), d->sig, d->siglen) == -1) {
+		EVP_PKEY_free(pub);
 		return (bid_error(ctx, 400, "signature"));
+	}
+	EVP_PKEY_free(pub);
 	h = bytea_hex(d->sig, d->siglen);
 	g2b_keep(ctx, 4, h);
 	free(h);

@@ -42,10 +42,22 @@
 #define P256_FIELD_LEN	32	/* bytes of r and of s */
 #define TEXT_MAX_BYTES	256	/* bytes of any subject text field */
 
+/* A certificate ca_verified_key found to chain to the CA. */
+struct ca_verified {
+	unsigned char	 id[SHA256_DIGEST_LENGTH];	/* of the PEM text */
+	time_t		 not_before;
+	time_t		 not_after;
+	EVP_PKEY	*pub;
+};
+
+#define CA_VERIFIED	4096
+
 struct ca {
 	X509		*cert;
 	EVP_PKEY	*key;
 	X509_STORE	*store;		/* the CA as the only trust anchor */
+	pthread_mutex_t	 lock;		/* for verified */
+	struct ca_verified *verified;	/* CA_VERIFIED, direct-mapped */
 };
 
 static X509	*cert_load(const char *);
@@ -523,6 +535,7 @@ ca_load(const char *cert_pem, const char *key_enc_pem,
 	}
 	ca->cert = cert;
 	ca->key = key;
+	(void)pthread_mutex_init(&ca->lock, NULL);
 	cert = NULL;
 	key = NULL;
 	*out = ca;
@@ -539,11 +552,19 @@ cleanup:
 void
 ca_free(struct ca *ca)
 {
+	size_t	i;
+
 	if (ca == NULL)
 		return;
 	EVP_PKEY_free(ca->key);
 	X509_free(ca->cert);
 	X509_STORE_free(ca->store);
+	if (ca->verified != NULL) {
+		for (i = 0; i < CA_VERIFIED; i++)
+			EVP_PKEY_free(ca->verified[i].pub);
+		free(ca->verified);
+	}
+	(void)pthread_mutex_destroy(&ca->lock);
 	free(ca);
 }
 
@@ -738,6 +759,47 @@ cleanup:
 	if (rc == -1)
 		ERR_clear_error();
 	return (rc);
+}
+
+EVP_PKEY *
+ca_verified_key(struct ca *ca, const char *cert_pem, time_t at)
+{
+	struct ca_verified	*e;
+	unsigned char		 id[SHA256_DIGEST_LENGTH];
+	EVP_PKEY		*pub = NULL;
+	time_t			 nb, na;
+
+	if (ca == NULL || pem_id(cert_pem, id) == -1)
+		return (NULL);
+	pthread_mutex_lock(&ca->lock);
+	if (ca->verified == NULL)
+		ca->verified = calloc(CA_VERIFIED, sizeof(*ca->verified));
+	if (ca->verified != NULL) {
+		e = &ca->verified[(id[0] | id[1] << 8) % CA_VERIFIED];
+		if (e->pub != NULL && memcmp(e->id, id, sizeof(id)) == 0) {
+			if (at >= e->not_before && at <= e->not_after &&
+			    EVP_PKEY_up_ref(e->pub) == 1)
+				pub = e->pub;
+			pthread_mutex_unlock(&ca->lock);
+			return (pub);
+		}
+	}
+	pthread_mutex_unlock(&ca->lock);
+
+	/* Checked outside the lock: a chain check costs about 0.3 ms. */
+	if (ca_verify_loaded(ca, cert_pem, at, &pub, &nb, &na) == -1)
+		return (NULL);
+	pthread_mutex_lock(&ca->lock);
+	if (ca->verified != NULL && EVP_PKEY_up_ref(pub) == 1) {
+		e = &ca->verified[(id[0] | id[1] << 8) % CA_VERIFIED];
+		EVP_PKEY_free(e->pub);
+		memcpy(e->id, id, sizeof(id));
+		e->not_before = nb;
+		e->not_after = na;
+		e->pub = pub;
+	}
+	pthread_mutex_unlock(&ca->lock);
+	return (pub);
 }
 
 int

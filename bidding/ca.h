@@ -164,6 +164,16 @@ int	ca_verify_loaded(const struct ca *ca, const char *cert_pem, time_t at,
 	    EVP_PKEY **pub, time_t *not_before, time_t *not_after);
 
 /*
+ * ca_verify_loaded(ca, cert_pem, at) remembered: the certificate's public
+ * key (a reference for EVP_PKEY_free) if it chains to ca and is valid at
+ * at, else NULL. A chain once verified is kept per ca, by the SHA-256 of
+ * the PEM text (4,096 entries, direct-mapped, thread-safe), with its
+ * validity period, which is checked against at on every call; revocation
+ * is not this function's (the database's, in the bid's transaction).
+ */
+EVP_PKEY *ca_verified_key(struct ca *ca, const char *cert_pem, time_t at);
+
+/*
  * The certificate in pem parsed, a reference for X509_free, or NULL if it
  * is not one PEM certificate with well-formed extensions. Verifies
  * nothing. The last 64 texts parsed in the process (by any function

@@ -216,36 +216,6 @@ static struct {
 /* edoc keeps one error collector per process: one document at a time. */
 static pthread_mutex_t	ex_edoc_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/*
- * Senders' certificates this process found to chain to the portal CA,
- * with their validity, by the SHA-256 of the PEM (direct-mapped; used
- * under ex_edoc_lock). A chain check costs about a millisecond and every
- * document would pay it; revocation is not cached (exchange.token_auth
- * returns only unrevoked certificates) and the validity is checked
- * against the clock on every use.
- */
-#define EX_CERT_CACHE	256
-static struct {
-	unsigned char	 hash[SHA256_DIGEST_LENGTH];
-	time_t		 not_before;
-	time_t		 not_after;
-	int		 ok;
-} ex_cert_cache[EX_CERT_CACHE];
-
-/*
- * Bidders' certificates (SignerCertificate) this process found to chain to
- * the portal CA, with their public keys, for the browser's checks of a
- * Tender made in the task (bids.c's cert_verified keeps a cache of its own
- * for the worker's event loop, not safe in a task thread). Used only
- * under ex_edoc_lock; revocation is bidding.bid_submit's.
- */
-static struct {
-	unsigned char	 hash[SHA256_DIGEST_LENGTH];
-	time_t		 not_before;
-	time_t		 not_after;
-	EVP_PKEY	*pub;
-} ex_bid_cert_cache[EX_CERT_CACHE];
-
 /* ------------------------------------------------------------ keys */
 
 static char *
@@ -360,28 +330,20 @@ fail:
 
 /* ------------------------------------------------------------ helpers */
 
-/* The system certificate chains to the portal CA and is valid now. */
+/*
+ * The system certificate chains to the portal CA and is valid now (the
+ * chain check is remembered: ca.h, ca_verified_key; revocation is
+ * exchange.inbound_auth's, which returns only unrevoked certificates).
+ */
 static int
 ex_cert_valid(const char *pem)
 {
-	unsigned char	 h[SHA256_DIGEST_LENGTH];
-	time_t		 now = time(NULL);
-	size_t		 i;
+	EVP_PKEY	*pub;
 
-	SHA256((const unsigned char *)pem, strlen(pem), h);
-	i = (h[0] | h[1] << 8) % EX_CERT_CACHE;
-	if (!ex_cert_cache[i].ok ||
-	    memcmp(ex_cert_cache[i].hash, h, sizeof(h)) != 0) {
-		ex_cert_cache[i].ok = 0;
-		if (ca_verify_loaded(ex.ca, pem, now, NULL,
-		    &ex_cert_cache[i].not_before,
-		    &ex_cert_cache[i].not_after) == -1)
-			return (-1);
-		memcpy(ex_cert_cache[i].hash, h, sizeof(h));
-		ex_cert_cache[i].ok = 1;
-	}
-	return (now >= ex_cert_cache[i].not_before &&
-	    now <= ex_cert_cache[i].not_after ? 0 : -1);
+	if ((pub = ca_verified_key(ex.ca, pem, time(NULL))) == NULL)
+		return (-1);
+	EVP_PKEY_free(pub);
+	return (0);
 }
 
 /* The hash of the bearer token, as bytea input, or -1 if none is given. */
@@ -1156,34 +1118,16 @@ in_ubl(struct in_job *j, xmlDocPtr *docp, xmlDocPtr *noticep,
 static void
 bid_verify(struct in_bid *b)
 {
-	unsigned char	 h[SHA256_DIGEST_LENGTH];
-	time_t		 now = time(NULL);
-	size_t		 i;
+	EVP_PKEY	*pub;
 
-	SHA256((const unsigned char *)b->cert_pem, strlen(b->cert_pem), h);
-	i = (h[0] | h[1] << 8) % EX_CERT_CACHE;
-	if (ex_bid_cert_cache[i].pub == NULL ||
-	    memcmp(ex_bid_cert_cache[i].hash, h, sizeof(h)) != 0) {
-		EVP_PKEY_free(ex_bid_cert_cache[i].pub);
-		ex_bid_cert_cache[i].pub = NULL;
-		if (ca_verify_loaded(ex.ca, b->cert_pem, now,
-		    &ex_bid_cert_cache[i].pub, &ex_bid_cert_cache[i].not_before,
-		    &ex_bid_cert_cache[i].not_after) == -1) {
-			ex_bid_cert_cache[i].pub = NULL;
-			b->verdict = BID_BAD_CERT;
-			return;
-		}
-		memcpy(ex_bid_cert_cache[i].hash, h, sizeof(h));
-	}
-	if (now < ex_bid_cert_cache[i].not_before ||
-	    now > ex_bid_cert_cache[i].not_after)
+	if ((pub = ca_verified_key(ex.ca, b->cert_pem, time(NULL))) == NULL)
 		b->verdict = BID_BAD_CERT;
-	else if (ca_verify_signature_key(ex_bid_cert_cache[i].pub,
-	    (const unsigned char *)b->canon, b->canonlen, b->sig,
-	    b->siglen) == -1)
+	else if (ca_verify_signature_key(pub, (const unsigned char *)b->canon,
+	    b->canonlen, b->sig, b->siglen) == -1)
 		b->verdict = BID_BAD_SIG;
 	else
 		b->verdict = 0;
+	EVP_PKEY_free(pub);
 }
 
 /*

@@ -1110,6 +1110,48 @@ test_parse_shared(void **state)
 	assert_int_equal(ERR_peek_error(), 0);
 }
 
+/*
+ * ca_verified_key: the key of a certificate that chains to the CA, again
+ * from memory; never for another CA, outside the validity period (also
+ * once remembered), or for a changed certificate.
+ */
+static void
+test_verified_key(void **state)
+{
+	struct fixture	*f = *state;
+	EVP_PKEY	*a, *b;
+	unsigned char	*der;
+	char		*pem;
+	long		 len;
+	time_t		 now = time(NULL);
+
+	a = ca_verified_key(f->ca, f->eecert, now);
+	assert_non_null(a);
+	assert_int_equal(EVP_PKEY_eq(a, f->eekey), 1);
+	b = ca_verified_key(f->ca, f->eecert, now);
+	assert_ptr_equal(a, b);			/* remembered */
+	EVP_PKEY_free(b);
+	EVP_PKEY_free(a);
+
+	/* Remembered, but not yet or no longer valid: refused. */
+	assert_null(ca_verified_key(f->ca, f->eecert, f->issued - 3600));
+	assert_null(ca_verified_key(f->ca, f->eecert,
+	    f->issued + (EE_DAYS + 1) * DAY));
+	assert_null(ca_verified_key(f->ca2, f->eecert, now));
+	assert_null(ca_verified_key(NULL, f->eecert, now));
+	assert_null(ca_verified_key(f->ca, NULL, now));
+	assert_null(ca_verified_key(f->ca, "not a certificate", now));
+
+	der = der_of(f->eecert, &len);
+	der[len - 1] ^= 0x01;
+	pem = pem_of_der(der, len);
+	assert_null(ca_verified_key(f->ca, pem, now));
+	assert_null(ca_verified_key(f->ca, pem, now));
+	free(pem);
+	OPENSSL_free(der);
+	assert_int_equal(ERR_peek_error(), 0);
+}
+
 int
 main(void)
 {
@@ -1128,6 +1170,7 @@ main(void)
 		cmocka_unit_test(test_verify_tampered),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_parse_shared),
+		cmocka_unit_test(test_verified_key),
 	};
 
 	return (cmocka_run_group_tests(tests, group_setup, group_teardown));
