@@ -67,6 +67,8 @@ static int	mybids_loaded(struct g2b_ctx *);
 static int	receipt_get(struct g2b_ctx *);
 static int	receipt_loaded(struct g2b_ctx *);
 
+static struct g2b_batch_kind	bid_batch;
+
 static const struct g2b_route route_csrf =
     { "api_csrf", ROLE_ANY, 0, csrf_get, NULL };
 static const struct g2b_route route_cert =
@@ -253,6 +255,11 @@ bids_init(const char *root)
 	kore_free(pem);
 	OPENSSL_cleanse(pass, strlen(pass));
 	kore_free(pass);
+
+	if ((v = getenv("G2B_BID_BATCH")) != NULL && *v != '\0')
+		bid_batch.max = (int)strtol(v, NULL, 10);
+	if (bid_batch.max > 64)
+		bid_batch.max = 64;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, auth.receipt_key) != 1 ||
@@ -745,6 +752,7 @@ struct bid_post_data {
 	unsigned char		*sig;
 	size_t			 siglen;
 	char			 hash_hex[BIDFMT_HEX_LEN + 1];
+	int			 retried;
 };
 
 static void
@@ -841,6 +849,24 @@ bid_cert_loaded(struct g2b_ctx *ctx)
  * and the signature verifies with its key: then one transaction checks the
  * certificate is the caller's and unrevoked, and stores the bid.
  */
+/*
+ * A bid with the session check, alone or in a batch (group commit: bids
+ * that wait for a database connection together are stored in one
+ * transaction; bidding/sql/015_rush_batch.sql). G2B_BID_BATCH sets the
+ * most bids in one batch (default 16; 0 or 1: none).
+ */
+static struct g2b_batch_kind bid_batch = {
+	"SELECT status, bid_id, receipt_no, received, user_id, org_id, role, "
+	"member FROM bidding.bid_submit_batch($1::bytea[], $2::int[], "
+	"$3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], "
+	"$8::text[], $9::bytea[], $10::bytea[], $11::bytea[], $12::inet[])",
+	"SELECT status, bid_id, receipt_no, received, user_id, org_id, role "
+	"FROM bidding.bid_submit_session($1::bytea, make_interval(mins => "
+	"$2::int), $3, $4, $5, $6, $7, $8, $9::bytea, $10::bytea, "
+	"$11::bytea, $12)",
+	12, 16, NULL
+};
+
 static int
 bid_verify_submit(struct g2b_ctx *ctx)
 {
@@ -879,11 +905,11 @@ bid_verify_submit(struct g2b_ctx *ctx)
 		vals[9] = ctx->s[4];
 		vals[10] = ctx->s[5];
 		vals[11] = ctx->ip;
-		return (g2b_query(ctx, bid_submitted,
-		    "SELECT status, bid_id, receipt_no, received, user_id, "
-		    "org_id, role FROM bidding.bid_submit_session($1::bytea, "
-		    "make_interval(mins => $2::int), $3, $4, $5, $6, $7, $8, "
-		    "$9::bytea, $10::bytea, $11::bytea, $12)", 12, vals));
+		if (bid_batch.max < 2)
+			return (g2b_query(ctx, bid_submitted, bid_batch.single,
+			    12, vals));
+		return (g2b_query_batch(ctx, bid_submitted, &bid_batch,
+		    vals));
 	}
 	vals[0] = ctx->user.id;
 	vals[1] = ctx->s[2];
@@ -912,6 +938,16 @@ bid_submitted(struct g2b_ctx *ctx)
 	size_t			 len, derlen;
 	struct strbuf		 b;
 
+	/*
+	 * The same bid posted twice at once (a client that retried), or two
+	 * bids of one supplier: both pass the look-ups, and the second insert
+	 * waits for the first and then violates a unique index. Asked again,
+	 * the database answers duplicate (the first receipt) or live_exists.
+	 */
+	if (ctx->db_error && !strcmp(ctx->sqlstate, "23505") && !d->retried) {
+		d->retried = 1;
+		return (bid_verify_submit(ctx));
+	}
 	if (ctx->db_error || g2b_rows(ctx) != 1)
 		return (bid_error(ctx, 503, "unavailable"));
 	st = g2b_val(ctx, 0, 0);

@@ -160,6 +160,29 @@ strbuf_append_json(struct strbuf *b, const char *s, size_t n)
 	}
 }
 
+void
+strbuf_append_pgelem(struct strbuf *b, const char *v)
+{
+	const char	*p;
+
+	if (v == NULL) {
+		strbuf_append(b, "NULL", 4);
+		return;
+	}
+	strbuf_append(b, "\"", 1);
+	while (*v != '\0') {
+		for (p = v; *p != '\0' && *p != '"' && *p != '\\'; p++)
+			;
+		strbuf_append(b, v, (size_t)(p - v));
+		if (*p == '\0')
+			break;
+		strbuf_append(b, "\\", 1);
+		strbuf_append(b, p, 1);
+		v = p + 1;
+	}
+	strbuf_append(b, "\"", 1);
+}
+
 char *
 strbuf_steal(struct strbuf *b, size_t *len)
 {

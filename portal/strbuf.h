@@ -26,6 +26,12 @@ void	strbuf_append_html(struct strbuf *, const char *, size_t);
 void	strbuf_append_url(struct strbuf *, const char *, size_t);
 /* Append as the body of a JSON string (without the quotes). */
 void	strbuf_append_json(struct strbuf *, const char *, size_t);
+/*
+ * Append one element of a PostgreSQL array literal: NULL for a null
+ * pointer, else the text double-quoted with " and \ escaped, which reads
+ * back as exactly that text whatever it holds.
+ */
+void	strbuf_append_pgelem(struct strbuf *, const char *);
 /* Take ownership of the data; the buffer is left empty. */
 char	*strbuf_steal(struct strbuf *, size_t *);
 

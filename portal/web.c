@@ -30,6 +30,11 @@ static int	st_task(struct http_request *);
 static int	job_entry(struct kore_task *);
 static void	ctx_free(struct http_request *);
 static void	query_send(struct g2b_ctx *);
+static void	batch_query(struct g2b_batch *);
+static void	batch_cb(struct kore_pgsql *, void *);
+static void	batch_watch(void *, u_int64_t);
+static void	batch_finish(struct g2b_batch *, int);
+static void	batch_leave(struct g2b_ctx *);
 static int	session_loaded(struct g2b_ctx *);
 static void	client_ip(struct http_request *, char *, size_t);
 static void	page_vars(struct g2b_ctx *, const char *);
@@ -61,6 +66,43 @@ static struct http_state states[] = {
 
 static TAILQ_HEAD(, g2b_ctx)	db_waiters = TAILQ_HEAD_INITIALIZER(db_waiters);
 static u_int32_t		db_held;
+
+static void	db_slot_pass(void);
+
+/*
+ * Group commit (g2b_query_batch). A query of a batchable kind that finds
+ * a free slot goes at once, alone. One that must wait starts a batch and
+ * waits in the FIFO as its leader; queries of the same kind that come
+ * meanwhile join it, asleep, without a place of their own in the FIFO.
+ * When the leader's turn comes the batch takes its slot and goes as one
+ * statement on a connection of its own (bound to a callback, not to a
+ * request, so that any member may leave while it runs), and the answer
+ * wakes every member with its own row. A leader that leaves before its
+ * turn hands its place to the next member.
+ */
+#define BATCH_NONE	0
+#define BATCH_MEMBER	1	/* waits for its batch's answer */
+#define BATCH_LEAD	2	/* waits in the FIFO for its batch */
+#define BATCH_READY	3	/* its row is in ctx->res */
+#define BATCH_ALONE	4	/* to run its query on its own */
+#define BATCH_MAX	64
+
+struct g2b_batch {
+	struct g2b_batch_kind	*kind;
+	struct kore_pgsql	 sql;
+	int			 sent;
+	int			 n;
+	struct g2b_ctx		*m[BATCH_MAX];
+	char			*vals[G2B_MAX_PARAMS];
+	PGresult		*res;
+	int			 failed;
+	LIST_ENTRY(g2b_batch)	 list;
+};
+
+static LIST_HEAD(, g2b_batch)	batches = LIST_HEAD_INITIALIZER(batches);
+static struct kore_timer	*batch_timer;
+
+static void	batch_send(struct g2b_batch *);
 
 /*
  * Nonzero when ctx may send its query now; otherwise it waits, asleep,
@@ -96,8 +138,6 @@ db_admit(struct g2b_ctx *ctx)
 static void
 db_release(struct g2b_ctx *ctx)
 {
-	struct g2b_ctx	*next;
-
 	if (ctx->db_slot == DB_SLOT_WAITING) {
 		TAILQ_REMOVE(&db_waiters, ctx, db_list);
 		ctx->db_slot = DB_SLOT_NONE;
@@ -106,6 +146,15 @@ db_release(struct g2b_ctx *ctx)
 	if (ctx->db_slot != DB_SLOT_HELD)
 		return;
 	ctx->db_slot = DB_SLOT_NONE;
+	db_slot_pass();
+}
+
+/* A held slot is free: it goes to the first waiter still wanted. */
+static void
+db_slot_pass(void)
+{
+	struct g2b_ctx	*next;
+
 	while ((next = TAILQ_FIRST(&db_waiters)) != NULL) {
 		TAILQ_REMOVE(&db_waiters, next, db_list);
 		if (next->req->flags & HTTP_REQUEST_DELETE) {
@@ -113,6 +162,10 @@ db_release(struct g2b_ctx *ctx)
 			continue;
 		}
 		next->db_slot = DB_SLOT_HELD;
+		if (next->batch_state == BATCH_LEAD) {
+			batch_send(next->batch);
+			return;
+		}
 		if (!(next->req->flags & HTTP_REQUEST_SLEEPING))
 			return;		/* st_wait sends its query */
 		/*
@@ -187,6 +240,8 @@ ctx_free(struct http_request *req)
 	capture_request(req, ctx, ctx->route->name, ctx->resp_bytes);
 	if (ctx->sql_bound)
 		kore_pgsql_cleanup(&ctx->sql);
+	if (ctx->batch != NULL)
+		batch_leave(ctx);
 	db_release(ctx);
 	if (ctx->res != NULL)
 		PQclear(ctx->res);
@@ -498,8 +553,9 @@ st_dispatch(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
-int
-g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
+/* Keep a query's text, parameters and next step in ctx. */
+static void
+query_keep(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
     const char *const *vals)
 {
 	int	i;
@@ -524,16 +580,296 @@ g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
 	ctx->next = next;
 	ctx->db_error = 0;
 	ctx->sqlstate[0] = '\0';
+	ctx->req->fsm_state = S_WAIT;
+}
 
+/* Send the query kept in ctx, on its own, once it is admitted. */
+static void
+query_start(struct g2b_ctx *ctx)
+{
 	if (ctx->sql_bound)
 		kore_pgsql_cleanup(&ctx->sql);
 	kore_pgsql_init(&ctx->sql);
 	kore_pgsql_bind_request(&ctx->sql, ctx->req);
 	ctx->sql_bound = 1;
-	ctx->req->fsm_state = S_WAIT;
 	if (db_admit(ctx))
 		query_send(ctx);
+}
+
+int
+g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
+    const char *const *vals)
+{
+	query_keep(ctx, next, sql, n, vals);
+	query_start(ctx);
 	return (STEP_WAIT);
+}
+
+int
+g2b_query_batch(struct g2b_ctx *ctx, g2b_step next,
+    struct g2b_batch_kind *kind, const char *const *vals)
+{
+	struct g2b_batch	*b;
+
+	if (kind->max < 2 || kind->max > BATCH_MAX)
+		fatal("g2b_query_batch: batch size %d", kind->max);
+	query_keep(ctx, next, kind->single, kind->n, vals);
+	if (ctx->sql_bound) {
+		kore_pgsql_cleanup(&ctx->sql);
+		ctx->sql_bound = 0;
+	}
+	/* A free slot, or a request that holds one already: alone, now. */
+	if (ctx->db_slot == DB_SLOT_HELD || pgsql_conn_max == 0 ||
+	    (db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters))) {
+		query_start(ctx);
+		return (STEP_WAIT);
+	}
+	if ((b = kind->open) != NULL && b->n < kind->max) {
+		b->m[b->n++] = ctx;
+		ctx->batch = b;
+		ctx->batch_state = BATCH_MEMBER;
+		http_request_sleep(ctx->req);
+		return (STEP_WAIT);
+	}
+	b = kore_calloc(1, sizeof(*b));
+	b->kind = kind;
+	kind->open = b;
+	b->m[b->n++] = ctx;
+	ctx->batch = b;
+	ctx->batch_state = BATCH_LEAD;
+	if (db_admit(ctx))
+		batch_send(b);
+	return (STEP_WAIT);
+}
+
+/*
+ * The leader's turn has come (it holds a slot): the slot becomes the
+ * batch's, and the batch goes as one statement.
+ */
+static void
+batch_send(struct g2b_batch *b)
+{
+	struct strbuf	 a;
+	struct g2b_ctx	*m;
+	int		 i, j;
+
+	for (i = 0; i < b->n; i++) {
+		m = b->m[i];
+		if (m->batch_state == BATCH_LEAD) {
+			m->batch_state = BATCH_MEMBER;
+			m->db_slot = DB_SLOT_NONE;
+			http_request_sleep(m->req);
+		}
+	}
+	if (b->kind->open == b)
+		b->kind->open = NULL;
+	b->sent = 1;
+	for (j = 0; j < b->kind->n; j++) {
+		strbuf_init(&a);
+		strbuf_appendstr(&a, "{");
+		for (i = 0; i < b->n; i++) {
+			if (i > 0)
+				strbuf_appendstr(&a, ",");
+			strbuf_append_pgelem(&a, b->m[i]->q_vals[j]);
+		}
+		strbuf_appendstr(&a, "}");
+		b->vals[j] = strbuf_steal(&a, NULL);
+	}
+	LIST_INSERT_HEAD(&batches, b, list);
+	if (batch_timer == NULL)
+		batch_timer = kore_timer_add(batch_watch, 250, NULL, 0);
+	kore_pgsql_init(&b->sql);
+	kore_pgsql_bind_callback(&b->sql, batch_cb, b);
+	batch_query(b);
+}
+
+/* Send the batch's statement once Kore has a connection for it. */
+static void
+batch_query(struct g2b_batch *b)
+{
+	int	lengths[G2B_MAX_PARAMS], formats[G2B_MAX_PARAMS], i;
+
+	if (!kore_pgsql_setup(&b->sql, "db", KORE_PGSQL_ASYNC)) {
+		if (b->sql.state == KORE_PGSQL_STATE_INIT)
+			return;		/* queued by Kore: the callback resends */
+		batch_finish(b, 1);
+		return;
+	}
+	for (i = 0; i < b->kind->n; i++) {
+		lengths[i] = (int)strlen(b->vals[i]);
+		formats[i] = 0;
+	}
+	if (!kore_pgsql_query_param_fields(&b->sql, b->kind->sql, 0,
+	    b->kind->n, (const char **)b->vals, lengths, formats))
+		batch_finish(b, 1);
+}
+
+static void
+batch_cb(struct kore_pgsql *sql, void *arg)
+{
+	struct g2b_batch	*b = arg;
+
+	switch (sql->state) {
+	case KORE_PGSQL_STATE_INIT:
+		batch_query(b);
+		break;
+	case KORE_PGSQL_STATE_RESULT:
+		if (b->res == NULL) {
+			b->res = sql->result;
+			sql->result = NULL;
+		}
+		kore_pgsql_continue(sql);
+		break;
+	case KORE_PGSQL_STATE_ERROR:
+		kore_log(LOG_ERR, "batch query failed: %s",
+		    sql->error ? sql->error : "?");
+		if (sql->conn != NULL && (sql->conn->db == NULL ||
+		    PQstatus(sql->conn->db) == CONNECTION_BAD)) {
+			kore_log(LOG_NOTICE, "dropping a broken database "
+			    "connection");
+			kore_pgsql_handle(sql->conn, 1);
+			sql->conn = NULL;
+		}
+		if (sql->conn == NULL) {
+			batch_finish(b, 1);
+			break;
+		}
+		b->failed = 1;
+		kore_pgsql_continue(sql);	/* drains, then COMPLETE */
+		break;
+	case KORE_PGSQL_STATE_DONE:
+		kore_pgsql_continue(sql);	/* releases, then COMPLETE */
+		break;
+	case KORE_PGSQL_STATE_COMPLETE:
+		batch_finish(b, b->failed);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Kore 4.1 drops a connection that reports an error event (the database
+ * went away) without calling the query's callback; a batch in flight on
+ * it would wait for ever. The error it leaves behind is found here.
+ */
+static void
+batch_watch(void *arg, u_int64_t now)
+{
+	struct g2b_batch	*b, *next;
+
+	(void)arg;
+	(void)now;
+	for (b = LIST_FIRST(&batches); b != NULL; b = next) {
+		next = LIST_NEXT(b, list);
+		if (b->sql.state == KORE_PGSQL_STATE_ERROR &&
+		    b->sql.conn == NULL)
+			batch_finish(b, 1);
+	}
+}
+
+/* A copy of row r of res as a result of its own. */
+static PGresult *
+row_copy(const PGresult *res, int r)
+{
+	PGresult	*one;
+	int		 c;
+
+	if ((one = PQcopyResult(res, PG_COPYRES_ATTRS)) == NULL)
+		return (NULL);
+	for (c = 0; c < PQnfields(res); c++) {
+		if (PQgetisnull(res, r, c))
+			continue;	/* a new row's fields are NULL */
+		if (!PQsetvalue(one, 0, c, PQgetvalue(res, r, c),
+		    PQgetlength(res, r, c))) {
+			PQclear(one);
+			return (NULL);
+		}
+	}
+	if (PQntuples(one) != 1) {
+		PQclear(one);
+		return (NULL);
+	}
+	return (one);
+}
+
+/*
+ * The batch is over: each member still here gets its row, or runs its
+ * query alone; the slot goes on.
+ */
+static void
+batch_finish(struct g2b_batch *b, int failed)
+{
+	struct g2b_ctx	*m;
+	int		 row[BATCH_MAX], i, r, nf, k;
+	const char	*v;
+
+	LIST_REMOVE(b, list);
+	b->sql.cb = NULL;		/* no callback from the clean-up */
+	kore_pgsql_cleanup(&b->sql);
+	for (i = 0; i < b->n; i++)
+		row[i] = -1;
+	if (!failed && b->res != NULL && (nf = PQnfields(b->res)) > 0) {
+		for (r = 0; r < PQntuples(b->res); r++) {
+			v = PQgetvalue(b->res, r, nf - 1);
+			k = (int)strtol(v, NULL, 10);
+			if (k >= 1 && k <= b->n && row[k - 1] == -1)
+				row[k - 1] = r;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if ((m = b->m[i]) == NULL)
+			continue;	/* left meanwhile */
+		m->batch = NULL;
+		m->batch_state = BATCH_ALONE;
+		if (row[i] != -1 && (m->res = row_copy(b->res, row[i])) != NULL)
+			m->batch_state = BATCH_READY;
+		http_request_wakeup(m->req);
+	}
+	if (b->res != NULL)
+		PQclear(b->res);
+	for (i = 0; i < G2B_MAX_PARAMS; i++)
+		free(b->vals[i]);
+	kore_free(b);
+	db_slot_pass();
+}
+
+/* ctx is going away while in a batch. */
+static void
+batch_leave(struct g2b_ctx *ctx)
+{
+	struct g2b_batch	*b = ctx->batch;
+	struct g2b_ctx		*lead;
+	int			 i;
+
+	ctx->batch = NULL;
+	for (i = 0; i < b->n && b->m[i] != ctx; i++)
+		;
+	if (i == b->n)
+		fatal("batch_leave: not a member");
+	if (b->sent) {
+		b->m[i] = NULL;		/* its row is dropped */
+		return;
+	}
+	memmove(&b->m[i], &b->m[i + 1], (b->n - i - 1) * sizeof(b->m[0]));
+	b->n--;
+	if (ctx->batch_state != BATCH_LEAD)
+		return;
+	if (b->n == 0) {
+		if (b->kind->open == b)
+			b->kind->open = NULL;
+		kore_free(b);
+		return;
+	}
+	/* The next member takes the leader's place in the FIFO. */
+	lead = b->m[0];
+	lead->batch_state = BATCH_LEAD;
+	if (ctx->db_slot == DB_SLOT_WAITING) {
+		TAILQ_INSERT_AFTER(&db_waiters, ctx, lead, db_list);
+		lead->db_slot = DB_SLOT_WAITING;
+	} else if (db_admit(lead)) {
+		batch_send(b);
+	}
 }
 
 static void
@@ -565,6 +901,20 @@ st_wait(struct http_request *req)
 
 	if (ctx->db_slot == DB_SLOT_WAITING)
 		return (HTTP_STATE_RETRY);
+	switch (ctx->batch_state) {
+	case BATCH_MEMBER:
+	case BATCH_LEAD:
+		return (HTTP_STATE_RETRY);
+	case BATCH_ALONE:
+		ctx->batch_state = BATCH_NONE;
+		query_start(ctx);
+		return (HTTP_STATE_CONTINUE);
+	case BATCH_READY:
+		ctx->batch_state = BATCH_NONE;
+		goto answered;
+	default:
+		break;
+	}
 	switch (ctx->sql.state) {
 	case KORE_PGSQL_STATE_INIT:
 		if (ctx->queued) {
@@ -619,6 +969,7 @@ st_wait(struct http_request *req)
 
 	kore_pgsql_cleanup(&ctx->sql);
 	ctx->sql_bound = 0;
+answered:
 	step = ctx->next;
 	ctx->next = NULL;
 	if (step == NULL)

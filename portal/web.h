@@ -114,6 +114,9 @@ struct g2b_ctx {
 	PGresult		*res;		/* result of the last query */
 	int			 db_error;
 	char			 sqlstate[6];
+	/* A query sent with others (g2b_query_batch). */
+	struct g2b_batch	*batch;
+	int			 batch_state;	/* web.c: BATCH_* */
 
 	/* Who is asking. */
 	int			 logged_in;
@@ -156,6 +159,32 @@ int		 g2b_run(struct http_request *, const struct g2b_route *);
 /* Issue a query; the result goes to next. Always returns STEP_WAIT. */
 int		 g2b_query(struct g2b_ctx *, g2b_step, const char *, int,
 		    const char *const *);
+/*
+ * Queries of one kind that may run together, in one statement and one
+ * transaction (group commit). sql takes n arrays, the i-th holding every
+ * member's i-th parameter, and returns a row per member: single's columns
+ * and then, last, the member's 1-based position in the arrays. A batch
+ * that fails has every member run single on its own (as does a member
+ * left without a row), so a member's answer never depends on the others.
+ * single takes the same n parameters, one member's, as scalars. At most
+ * max members (2..64).
+ */
+struct g2b_batch_kind {
+	const char		*sql;
+	const char		*single;
+	int			 n;
+	int			 max;
+	struct g2b_batch	*open;		/* web.c: the one filling up */
+};
+
+/*
+ * Like g2b_query with kind->single, but while the worker's database
+ * connections are all busy, queries of one kind wait together and go in
+ * one batch when a connection frees up; an idle worker sends at once.
+ * next sees the member's own row as the query's only one.
+ */
+int		 g2b_query_batch(struct g2b_ctx *, g2b_step,
+		    struct g2b_batch_kind *, const char *const *);
 /*
  * Run work(arg) on a task thread, off the worker, then continue with next;
  * work's result is in ctx->job->rc. arg belongs to the caller and must

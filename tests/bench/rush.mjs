@@ -388,6 +388,9 @@ async function main() {
 		const receipts = ok;
 		const chk = checkReceipts(srv, n1.id, receipts);
 		const chain = chainCheck(srv);
+		// Group commit (portal/web.c g2b_query_batch): the bids' transactions.
+		const [txs, largest] = psql(srv.db, `SELECT count(*), max(n) FROM (SELECT count(*) n FROM bidding.bid
+			WHERE notice_id = ${n1.id} GROUP BY xmin::text) t`)[0].map(Number);
 		const tps = pgbenchN(srv);
 		// Also at the server's own number of database connections (2
 		// workers, G2B_PGCONNS each), where pgbench is faster too.
@@ -401,6 +404,7 @@ async function main() {
 		console.log(`  RATIO bids/s : pgbench -N tps = ${(bps / tps).toFixed(2)} (target >= 0.5); p99 ${p99.toFixed(1)} ms (target < 100)`);
 		console.log(`  receipts held ${chk.held}, each matching exactly one stored bid: ${chk.matched}; bids stored ${chk.stored} of ${N} sent${chk.stored > chk.held ? ` (${chk.stored - chk.held} answered but the answer lost inside wrk)` : ''}; without a chain entry ${chk.unchained}; without an audit row ${chk.unaudited}`);
 		console.log(`  ${chain}`);
+		console.log(`  stored in ${txs} transactions (group commit): ${(chk.stored / txs).toFixed(1)} bids a transaction, at most ${largest}`);
 		if (process.env.BENCH_HOLD) {
 			writeFileSync(path.join(W, 'hold.json'), JSON.stringify({ base: srv.base, db, secret, notice: n2, sup, bodies: bodies2 }));
 			console.log(`holding: ${srv.base} ${db}`);

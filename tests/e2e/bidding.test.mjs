@@ -964,6 +964,126 @@ function openNotice() {
 	return openFixture;
 }
 
+// Group commit (portal/web.c g2b_query_batch, bidding/sql/015): bids that
+// wait for a database connection together are stored in one transaction.
+// The test holds the notice's advisory lock (which every bid takes, shared)
+// so that the first bids block on every connection the server has and the
+// rest queue behind them; 20 bids over 2 workers of 4 connections leave at
+// least 6 queued on one worker. Each bid still gets its own answer.
+async function rushUnderLock(id, posts) {
+	const lockKey = `7242100, ${Number(id) % 2147483647}`;
+	await srv.sql(`SELECT pg_advisory_lock(${lockKey})`);
+	let answers;
+	try {
+		const pending = Promise.all(posts.map((f) => f()));
+		const blocked = () => one(srv, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+			AND NOT granted AND classid = 7242100 AND objid = ${Number(id) % 2147483647}`);
+		let n = 0;
+		let still = 0;
+		for (let i = 0; i < 200 && still < 5; i++) {
+			await new Promise((r) => setTimeout(r, 50));
+			const m = Number(await blocked());
+			still = m === n && m >= 2 ? still + 1 : 0;
+			n = m;
+		}
+		assert.ok(n >= 2 && n < posts.length, `bids blocked on every connection (${n}), the rest queued`);
+		await srv.sql(`SELECT pg_advisory_unlock(${lockKey})`);
+		answers = await pending;
+	} finally {
+		await srv.sql('SELECT pg_advisory_unlock_all()');
+	}
+	return answers;
+}
+
+// Per transaction, how many of a notice's bids it stored (descending).
+async function bidsPerTransaction(id) {
+	return (await srv.sql(`SELECT count(*) FROM bidding.bid WHERE notice_id = ${id}
+		GROUP BY xmin::text ORDER BY 1 DESC`)).map((r) => Number(r[0]));
+}
+
+test('bids that wait for the database together are stored in one transaction, each with its own answer', SLOW, async () => {
+	const G = await published({ title: `묶음 저장 검사 공고 ${T}` });
+	await openBidding(G.id);
+	const labels = Array.from({ length: 20 }, (_, i) => `묶음${i + 1}`);
+	const bs = await bidders(labels);
+	const stale = bs[19];
+	const bodies = await Promise.all(bs.map((b, i) => prepared(b, G.id, {
+		amount: 121000000 + i * 1000, picks: [1 + (i % 15), 1 + ((i + 7) % 15)], order: b === stale ? 2 : undefined,
+	})));
+	const formsOf = (list, bodyList) => Promise.all(list.map(async (b, i) => {
+		const c = await session(b);
+		return { c, f: { csrf: await csrfOf(c), ...bodyList[i] } };
+	}));
+	const post = ({ c, f }) => async () => {
+		const r = await c.request('POST', `/notices/${G.id}/bid`, f, { accept: 'application/json' });
+		let json;
+		try { json = JSON.parse(r.text); } catch { json = undefined; }
+		return { ...r, json };
+	};
+	const forms = await formsOf(bs, bodies);
+	// The first bid is posted twice: both posts get its one receipt.
+	const answers = await rushUnderLock(G.id, [...forms.map(post), post(forms[0])]);
+	for (let i = 0; i < 19; i++) {
+		const r = answers[i];
+		assert.equal(r.status, 200, `${labels[i]}: ${r.text}`);
+		assert.match(r.json.receipt_no, /^R-\d{4}-\d{8}$/);
+		assert.equal(r.json.bid_sha256, sha256hex(bodies[i].canonical), `${labels[i]}: its own bid's receipt`);
+		receipts.push({ text: r.json.receipt, sig: Buffer.from(r.json.signature, 'base64') });
+	}
+	assert.equal(new Set(answers.slice(0, 19).map((r) => r.json.receipt_no)).size, 19, 'nineteen receipts');
+	assert.deepEqual([answers[20].status, answers[20].json.receipt_no, answers[20].json.bid_id],
+		[200, answers[0].json.receipt_no, answers[0].json.bid_id], 'the repeated post: the same receipt');
+	assert.equal([answers[0], answers[20]].filter((r) => r.json.duplicate).length, 1, 'one of the two is the duplicate');
+	assertRefused(answers[19], 403, 'order', 'a bid on an order that is not current, in the same rush');
+	const per = await bidsPerTransaction(G.id);
+	assert.equal(per.reduce((a, b) => a + b, 0), 19, 'nineteen bids stored, none for the stale one');
+	assert.ok(per[0] >= 2, `several bids in one transaction (${per.join(' ')})`);
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.bid WHERE org_id = ${stale.orgId}`), '0');
+	assert.equal(await one(srv, `SELECT count(*) FROM portal.audit a WHERE event = 'bid.submit'
+		AND (detail->>'notice')::bigint = ${G.id}`), '19', 'one audit row per stored bid');
+	await assertChainOk('after a batched rush');
+
+	// A batch whose statement fails (here its function is missing, and one
+	// member's own statement fails too: a trigger refuses its company's
+	// row) loses nothing: every member runs on its own and gets its own
+	// answer, 503 for the one that fails alone as well.
+	const more = await bidders(labels.slice(0, 12).map((l) => `${l}b`));
+	const failing = more[11];
+	const moreBodies = await Promise.all(more.map((b, i) => prepared(b, G.id, { amount: 122000000 + i * 1000, picks: [2, 3] })));
+	const moreForms = await formsOf(more, moreBodies);
+	// The stand-in counts its calls in a sequence (not rolled back).
+	await srv.sql(`ALTER FUNCTION bidding.bid_submit_batch RENAME TO bid_submit_batch_e2e;
+		CREATE SEQUENCE bidding.e2e_batches; GRANT USAGE ON SEQUENCE bidding.e2e_batches TO PUBLIC;
+		CREATE FUNCTION bidding.bid_submit_batch(bytea[], int[], bigint[], int[], text[], text[], text[], text[],
+			bytea[], bytea[], bytea[], inet[]) RETURNS TABLE (status text, bid_id bigint, receipt_no text,
+			received text, user_id bigint, org_id bigint, role text, member int) LANGUAGE plpgsql AS $$
+		BEGIN PERFORM nextval('bidding.e2e_batches'); RAISE EXCEPTION 'e2e: the batch fails'; END $$;
+		CREATE FUNCTION bidding.e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'e2e: this company''s bid fails'; END $$;
+		CREATE TRIGGER e2e_refuse BEFORE INSERT ON bidding.bid FOR EACH ROW
+		WHEN (NEW.org_id = ${failing.orgId}) EXECUTE FUNCTION bidding.e2e_refuse()`);
+	let alone;
+	let batches = 0;
+	try {
+		alone = await rushUnderLock(G.id, moreForms.map(post));
+	} finally {
+		batches = Number(await one(srv, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bidding.e2e_batches`));
+		await srv.sql(`DROP FUNCTION bidding.bid_submit_batch; DROP SEQUENCE bidding.e2e_batches;
+			ALTER FUNCTION bidding.bid_submit_batch_e2e RENAME TO bid_submit_batch;
+			DROP TRIGGER e2e_refuse ON bidding.bid; DROP FUNCTION bidding.e2e_refuse()`);
+	}
+	assert.ok(batches >= 1, `a batch was tried and failed (${batches})`);
+	alone.slice(0, 11).forEach((r, i) => {
+		assert.equal(r.status, 200, `${more[i].label}: ${r.text}`);
+		assert.equal(r.json.bid_sha256, sha256hex(moreBodies[i].canonical));
+		receipts.push({ text: r.json.receipt, sig: Buffer.from(r.json.signature, 'base64') });
+	});
+	assertRefused(alone[11], 503, 'unavailable', 'the member whose own statement fails');
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.bid WHERE org_id = ${failing.orgId}`), '0');
+	assert.equal((await bidsPerTransaction(G.id)).reduce((a, b) => a + b, 0), 30);
+	await assertChainOk('after failed batches');
+});
+
 test('a bid before bid_start or after bid_close is refused by the server clock and writes nothing', SLOW, async () => {
 	const W = await published({ title: `입찰 기간 검사 ${T}` });
 	const [X] = await bidders(['기간검사']);

@@ -268,6 +268,40 @@ test_strbuf_json_keeps_utf8(void **state)
 	    "한글 ok");
 }
 
+/*
+ * Array elements for PostgreSQL: always quoted, so braces, commas,
+ * spaces, newlines and the word NULL stay text; only " and \ escaped.
+ */
+static void
+test_strbuf_pgelem_quotes_every_element(void **state)
+{
+	struct strbuf	b;
+
+	(void)state;
+	strbuf_init(&b);
+	strbuf_appendstr(&b, "{");
+	strbuf_append_pgelem(&b, "plain");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "a\"b\\c");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "{x, y}\n-----END-----\n");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "NULL");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, NULL);
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "\\x00ff");
+	strbuf_appendstr(&b, ",");
+	strbuf_append_pgelem(&b, "\"\"");
+	strbuf_appendstr(&b, "}");
+	assert_string_equal(b.data, "{\"plain\",\"a\\\"b\\\\c\","
+	    "\"{x, y}\n-----END-----\n\",\"NULL\",\"\",NULL,"
+	    "\"\\\\x00ff\",\"\\\"\\\"\"}");
+	strbuf_cleanup(&b);
+}
+
 static void
 test_strbuf_steal_transfers_ownership(void **state)
 {
@@ -331,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_strbuf_json_escapes_control_chars_as_u00xx),
 		cmocka_unit_test(test_strbuf_json_cannot_close_script_element),
 		cmocka_unit_test(test_strbuf_json_keeps_utf8),
+		cmocka_unit_test(test_strbuf_pgelem_quotes_every_element),
 		cmocka_unit_test(test_strbuf_steal_transfers_ownership),
 		cmocka_unit_test(test_strbuf_steal_accepts_null_len),
 	};

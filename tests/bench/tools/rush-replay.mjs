@@ -8,7 +8,8 @@
 // audit rows too; the chain check no longer holds on that database) and
 // posts the held bids again with wrk and tests/bench/rush.lua. PGB=1 also
 // runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first;
-// CONNS=N posts over N connections instead of 32;
+// CONNS=N posts over N connections instead of 32; BATCH=N sets
+// G2B_BID_BATCH (most bids per transaction; 0: one each);
 // WAITS=1 samples what the database's busy backends wait on every 50 ms
 // during the rush (pg_stat_activity; CPU means running or runnable).
 // Every replay prints the WAL the rush wrote a bid; WALSTATS=1 also its
@@ -21,6 +22,7 @@ import { startServer, psql, pgStart, OUT, ROOT } from '../../lib/harness.mjs';
 const W = path.join(OUT, 'bench-rush');
 const h = JSON.parse(readFileSync(path.join(W, 'hold.json'), 'utf8'));
 const env = { G2B_SECRET: h.secret, G2B_PGCONNS: process.env.PGCONNS || '4' };
+if (process.env.BATCH !== undefined) env.G2B_BID_BATCH = process.env.BATCH;
 const srv = await startServer({ db: h.db, env, workers: Number(process.env.WORKERS || 2) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 try {
@@ -92,6 +94,8 @@ try {
 	const m = out.match(/p50_us (\d+) p99_us (\d+)/);
 	const busy = (a) => a[0] + a[1] + a[2] + a[5] + a[6] + a[7], idle = (a) => a[3] + a[4];
 	const ok = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
+	const txs = Number(psql(h.db, `SELECT count(DISTINCT xmin::text) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
+	waitLine += `\n  ${txs} transactions, ${(ok / txs).toFixed(1)} bids a transaction`;
 	const tps = process.env.PGB ? Number(execFileSync('pgbench', ['-n', '-N', '-M', 'prepared', '-c', '32', '-j', '2', '-T', '8', '-h', pgStart(), '-U', 'g2b', h.db], { encoding: 'utf8' }).match(/tps = ([\d.]+)/)[1]) : 0;
 	console.log(`PGCONNS=${env.G2B_PGCONNS} WORKERS=${process.env.WORKERS || 2}: ${ok} bids in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)}/s, p50 ${m[1] / 1000} ms, p99 ${m[2] / 1000} ms, idle ${(100 * (idle(st1) - idle(st0)) / (busy(st1) - busy(st0) + idle(st1) - idle(st0))).toFixed(0)}%${tps ? `, pgbench -N ${tps.toFixed(0)} ratio ${(ok / secs / tps).toFixed(2)}` : ''}${waitLine}`);
 } finally {
