@@ -260,6 +260,10 @@ bids_init(const char *root)
 		bid_batch.max = (int)strtol(v, NULL, 10);
 	if (bid_batch.max > 64)
 		bid_batch.max = 64;
+	if ((v = getenv("G2B_BID_INFLIGHT")) != NULL && *v != '\0')
+		bid_batch.inflight_max = (int)strtol(v, NULL, 10);
+	if (bid_batch.inflight_max < 0)
+		bid_batch.inflight_max = 0;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, auth.receipt_key) != 1 ||
@@ -852,8 +856,12 @@ bid_cert_loaded(struct g2b_ctx *ctx)
 /*
  * A bid with the session check, alone or in a batch (group commit: bids
  * that wait for a database connection together are stored in one
- * transaction; bidding/sql/015_rush_batch.sql). G2B_BID_BATCH sets the
- * most bids in one batch (default 16; 0 or 1: none).
+ * transaction; bidding/sql/015_rush_batch.sql). At most two bid
+ * transactions a worker run at once; the other connections stay free for
+ * everything else, and bids that come meanwhile wait together.
+ * G2B_BID_BATCH sets the most bids in one batch (default 16; 0 or 1:
+ * none), G2B_BID_INFLIGHT the bid transactions a worker (default 2; 0: as
+ * many as it has connections).
  */
 static struct g2b_batch_kind bid_batch = {
 	"SELECT status, bid_id, receipt_no, received, user_id, org_id, role, "
@@ -864,7 +872,7 @@ static struct g2b_batch_kind bid_batch = {
 	"FROM bidding.bid_submit_session($1::bytea, make_interval(mins => "
 	"$2::int), $3, $4, $5, $6, $7, $8, $9::bytea, $10::bytea, "
 	"$11::bytea, $12)",
-	12, 16, NULL
+	12, 16, 2, 0, NULL, NULL
 };
 
 static int

@@ -85,6 +85,7 @@ static void	db_slot_pass(void);
 #define BATCH_LEAD	2	/* waits in the FIFO for its batch */
 #define BATCH_READY	3	/* its row is in ctx->res */
 #define BATCH_ALONE	4	/* to run its query on its own */
+#define BATCH_SOLO	5	/* its query runs alone, counted in flight */
 #define BATCH_MAX	64
 
 struct g2b_batch {
@@ -96,6 +97,8 @@ struct g2b_batch {
 	char			*vals[G2B_MAX_PARAMS];
 	PGresult		*res;
 	int			 failed;
+	int			 gated;		/* in kind->gated */
+	struct g2b_batch	*gnext;
 	LIST_ENTRY(g2b_batch)	 list;
 };
 
@@ -103,6 +106,8 @@ static LIST_HEAD(, g2b_batch)	batches = LIST_HEAD_INITIALIZER(batches);
 static struct kore_timer	*batch_timer;
 
 static void	batch_send(struct g2b_batch *);
+static void	kind_done(struct g2b_batch_kind *);
+static void	batch_gate(struct g2b_batch_kind *, struct g2b_batch *);
 
 /*
  * Nonzero when ctx may send its query now; otherwise it waits, asleep,
@@ -243,6 +248,10 @@ ctx_free(struct http_request *req)
 	if (ctx->batch != NULL)
 		batch_leave(ctx);
 	db_release(ctx);
+	if (ctx->batch_state == BATCH_SOLO) {
+		ctx->batch_state = BATCH_NONE;
+		kind_done(ctx->batch_kind);
+	}
 	if (ctx->res != NULL)
 		PQclear(ctx->res);
 	if (ctx->job != NULL) {
@@ -618,9 +627,17 @@ g2b_query_batch(struct g2b_ctx *ctx, g2b_step next,
 		kore_pgsql_cleanup(&ctx->sql);
 		ctx->sql_bound = 0;
 	}
-	/* A free slot, or a request that holds one already: alone, now. */
-	if (ctx->db_slot == DB_SLOT_HELD || pgsql_conn_max == 0 ||
-	    (db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters))) {
+	ctx->batch_kind = kind;
+	/* A request that holds a slot already keeps it: alone, now. */
+	if (ctx->db_slot == DB_SLOT_HELD || pgsql_conn_max == 0) {
+		query_start(ctx);
+		return (STEP_WAIT);
+	}
+	/* A free slot, under the kind's limit: alone, now. */
+	if ((kind->inflight_max == 0 || kind->inflight < kind->inflight_max) &&
+	    db_held < pgsql_conn_max && TAILQ_EMPTY(&db_waiters)) {
+		kind->inflight++;
+		ctx->batch_state = BATCH_SOLO;
 		query_start(ctx);
 		return (STEP_WAIT);
 	}
@@ -637,9 +654,51 @@ g2b_query_batch(struct g2b_ctx *ctx, g2b_step next,
 	b->m[b->n++] = ctx;
 	ctx->batch = b;
 	ctx->batch_state = BATCH_LEAD;
+	if (kind->inflight_max != 0 && kind->inflight >= kind->inflight_max) {
+		/* Over the limit: it queues when one of the kind ends. */
+		b->gated = 1;
+		batch_gate(kind, b);
+		http_request_sleep(ctx->req);
+		return (STEP_WAIT);
+	}
+	kind->inflight++;
 	if (db_admit(ctx))
 		batch_send(b);
 	return (STEP_WAIT);
+}
+
+/* b waits, after the kind's other gated batches, for one to end. */
+static void
+batch_gate(struct g2b_batch_kind *kind, struct g2b_batch *b)
+{
+	struct g2b_batch	**pp;
+
+	for (pp = &kind->gated; *pp != NULL; pp = &(*pp)->gnext)
+		;
+	b->gnext = NULL;
+	*pp = b;
+}
+
+/*
+ * A query or batch of the kind is over: the first gated batch, if any,
+ * takes its place and queues for a slot (its leader is its first member).
+ */
+static void
+kind_done(struct g2b_batch_kind *kind)
+{
+	struct g2b_batch	*b;
+
+	kind->inflight--;
+	while ((kind->inflight_max == 0 ||
+	    kind->inflight < kind->inflight_max) &&
+	    (b = kind->gated) != NULL) {
+		kind->gated = b->gnext;
+		b->gnext = NULL;
+		b->gated = 0;
+		kind->inflight++;
+		if (db_admit(b->m[0]))
+			batch_send(b);
+	}
 }
 
 /*
@@ -800,6 +859,7 @@ row_copy(const PGresult *res, int r)
 static void
 batch_finish(struct g2b_batch *b, int failed)
 {
+	struct g2b_batch_kind	*kind;
 	struct g2b_ctx	*m;
 	int		 row[BATCH_MAX], i, r, nf, k;
 	const char	*v;
@@ -830,15 +890,18 @@ batch_finish(struct g2b_batch *b, int failed)
 		PQclear(b->res);
 	for (i = 0; i < G2B_MAX_PARAMS; i++)
 		free(b->vals[i]);
+	kind = b->kind;
 	kore_free(b);
 	db_slot_pass();
+	kind_done(kind);
 }
 
 /* ctx is going away while in a batch. */
 static void
 batch_leave(struct g2b_ctx *ctx)
 {
-	struct g2b_batch	*b = ctx->batch;
+	struct g2b_batch	*b = ctx->batch, **pp;
+	struct g2b_batch_kind	*kind;
 	struct g2b_ctx		*lead;
 	int			 i;
 
@@ -855,15 +918,26 @@ batch_leave(struct g2b_ctx *ctx)
 	b->n--;
 	if (ctx->batch_state != BATCH_LEAD)
 		return;
+	kind = b->kind;
 	if (b->n == 0) {
-		if (b->kind->open == b)
-			b->kind->open = NULL;
+		if (kind->open == b)
+			kind->open = NULL;
+		if (b->gated) {
+			for (pp = &kind->gated; *pp != b; pp = &(*pp)->gnext)
+				;
+			*pp = b->gnext;
+			kore_free(b);
+			return;
+		}
 		kore_free(b);
+		kind_done(kind);	/* its place in flight */
 		return;
 	}
-	/* The next member takes the leader's place in the FIFO. */
+	/* The next member takes the leader's place. */
 	lead = b->m[0];
 	lead->batch_state = BATCH_LEAD;
+	if (b->gated)
+		return;
 	if (ctx->db_slot == DB_SLOT_WAITING) {
 		TAILQ_INSERT_AFTER(&db_waiters, ctx, lead, db_list);
 		lead->db_slot = DB_SLOT_WAITING;
@@ -969,6 +1043,10 @@ st_wait(struct http_request *req)
 
 	kore_pgsql_cleanup(&ctx->sql);
 	ctx->sql_bound = 0;
+	if (ctx->batch_state == BATCH_SOLO) {
+		ctx->batch_state = BATCH_NONE;
+		kind_done(ctx->batch_kind);
+	}
 answered:
 	step = ctx->next;
 	ctx->next = NULL;

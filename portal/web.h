@@ -116,6 +116,7 @@ struct g2b_ctx {
 	char			 sqlstate[6];
 	/* A query sent with others (g2b_query_batch). */
 	struct g2b_batch	*batch;
+	struct g2b_batch_kind	*batch_kind;
 	int			 batch_state;	/* web.c: BATCH_* */
 
 	/* Who is asking. */
@@ -174,7 +175,15 @@ struct g2b_batch_kind {
 	const char		*single;
 	int			 n;
 	int			 max;
+	/*
+	 * At most this many queries or batches of the kind hold a worker's
+	 * connections at once (0: no limit), so that the kind leaves the
+	 * others to everything else and its waiters form larger batches.
+	 */
+	int			 inflight_max;
+	int			 inflight;	/* web.c */
 	struct g2b_batch	*open;		/* web.c: the one filling up */
+	struct g2b_batch	*gated;		/* web.c: batches over the limit */
 };
 
 /*

@@ -1152,6 +1152,89 @@ test_verified_key(void **state)
 	assert_int_equal(ERR_peek_error(), 0);
 }
 
+/*
+ * ca_cert_light: takes exactly what ca_issue makes, with the same key and
+ * validity as OpenSSL reads; refuses the CA's own certificate, another
+ * CA's, a certificate outside its validity, and every one-byte change
+ * and truncation of the DER; leaves other PEM layouts to the full check.
+ */
+static void
+test_cert_light(void **state)
+{
+	struct fixture	*f = *state;
+	EVP_PKEY	*k = NULL;
+	X509		*x;
+	struct tm	 tm;
+	unsigned char	*der;
+	char		*pem, *odd;
+	long		 len, i;
+	time_t		 now = time(NULL), nb, na;
+	int		 bit;
+
+	assert_int_equal(ca_cert_light(f->ca, f->eecert, now, &k, &nb, &na),
+	    0);
+	assert_int_equal(EVP_PKEY_eq(k, f->eekey), 1);
+	EVP_PKEY_free(k);
+	x = x509_of(f->eecert);
+	assert_int_equal(ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm), 1);
+	assert_true(nb == timegm(&tm));
+	assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm), 1);
+	assert_true(na == timegm(&tm));
+	X509_free(x);
+
+	assert_int_equal(ca_cert_light(f->ca2, f->eecert, now, &k, NULL,
+	    NULL), -1);
+	assert_null(k);
+	assert_int_equal(ca_cert_light(f->ca, f->cacert, now, &k, NULL, NULL),
+	    -1);
+	assert_null(ca_verified_key(f->ca, f->cacert, now));
+	assert_int_equal(ca_cert_light(f->ca, f->eecert, f->issued - 3600, &k,
+	    NULL, NULL), -1);
+	assert_int_equal(ca_cert_light(f->ca, f->eecert,
+	    f->issued + (EE_DAYS + 1) * DAY, &k, NULL, NULL), -1);
+	assert_int_equal(ca_cert_light(f->ca, "not a certificate", now, &k,
+	    NULL, NULL), -1);
+	assert_int_equal(ca_cert_light(f->ca, NULL, now, &k, NULL, NULL), -1);
+	assert_int_equal(ca_cert_light(NULL, f->eecert, now, &k, NULL, NULL),
+	    -1);
+
+	/* Every one-byte change and every truncation is refused. */
+	der = der_of(f->eecert, &len);
+	for (i = 0; i < len; i++) {
+		for (bit = 0; bit < 8; bit += 7) {
+			der[i] ^= (unsigned char)(1 << bit);
+			pem = pem_of_der(der, len);
+			assert_int_equal(ca_cert_light(f->ca, pem, now, &k,
+			    NULL, NULL), -1);
+			assert_null(k);
+			free(pem);
+			der[i] ^= (unsigned char)(1 << bit);
+		}
+	}
+	for (i = 1; i < len; i++) {
+		pem = pem_of_der(der, i);
+		assert_int_equal(ca_cert_light(f->ca, pem, now, &k, NULL,
+		    NULL), -1);
+		free(pem);
+	}
+	/* The unchanged DER again: taken. */
+	pem = pem_of_der(der, len);
+	assert_int_equal(ca_cert_light(f->ca, pem, now, &k, NULL, NULL), 0);
+	EVP_PKEY_free(k);
+	free(pem);
+	OPENSSL_free(der);
+
+	/* Text around the block: not this check's; the full one takes it. */
+	assert_non_null(odd = malloc(strlen(f->eecert) + 16));
+	snprintf(odd, strlen(f->eecert) + 16, "note\n%s", f->eecert);
+	assert_int_equal(ca_cert_light(f->ca, odd, now, &k, NULL, NULL), -1);
+	assert_non_null(k = ca_verified_key(f->ca, odd, now));
+	assert_int_equal(EVP_PKEY_eq(k, f->eekey), 1);
+	EVP_PKEY_free(k);
+	free(odd);
+	assert_int_equal(ERR_peek_error(), 0);
+}
+
 int
 main(void)
 {
@@ -1171,6 +1254,7 @@ main(void)
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_parse_shared),
 		cmocka_unit_test(test_verified_key),
+		cmocka_unit_test(test_cert_light),
 	};
 
 	return (cmocka_run_group_tests(tests, group_setup, group_teardown));

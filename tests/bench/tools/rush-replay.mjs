@@ -9,7 +9,8 @@
 // posts the held bids again with wrk and tests/bench/rush.lua. PGB=1 also
 // runs pgbench -N (32 clients) for the ratio; CKPT=1 checkpoints first;
 // CONNS=N posts over N connections instead of 32; BATCH=N sets
-// G2B_BID_BATCH (most bids per transaction; 0: one each);
+// G2B_BID_BATCH (most bids per transaction; 0: one each); INFLIGHT=N
+// sets G2B_BID_INFLIGHT (bid transactions at once, a worker);
 // WAITS=1 samples what the database's busy backends wait on every 50 ms
 // during the rush (pg_stat_activity; CPU means running or runnable).
 // Every replay prints the WAL the rush wrote a bid; WALSTATS=1 also its
@@ -23,6 +24,7 @@ const W = path.join(OUT, 'bench-rush');
 const h = JSON.parse(readFileSync(path.join(W, 'hold.json'), 'utf8'));
 const env = { G2B_SECRET: h.secret, G2B_PGCONNS: process.env.PGCONNS || '4' };
 if (process.env.BATCH !== undefined) env.G2B_BID_BATCH = process.env.BATCH;
+if (process.env.INFLIGHT !== undefined) env.G2B_BID_INFLIGHT = process.env.INFLIGHT;
 const srv = await startServer({ db: h.db, env, workers: Number(process.env.WORKERS || 2) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 try {
@@ -51,6 +53,10 @@ try {
 	const lsn0 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
 	const wal0 = psql(h.db, walq)[0].map(Number);
 	const st0 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+	// Each Kore worker's CPU time (utime + stime, clock ticks).
+	const workers = execFileSync('pgrep', ['-P', String(srv.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+	const ticks = () => workers.map((p) => { try { const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } });
+	const wt0 = ticks();
 	const t0 = Date.now();
 	const w = spawn('wrk', ['-t', '2', '-c', String(process.env.CONNS || 32), '-d', '600s', '--timeout', '30s', '-s', path.join(ROOT, 'tests/bench/rush.lua'),
 		srv.base, '--', file, '2', dir, `/notices/${h.notice.id}/bid`], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -64,6 +70,8 @@ try {
 		const sz = [0, 1].reduce((a, i) => { try { return a + statSync(path.join(dir, `wrk-${i}.txt`)).size; } catch { return a; } }, 0);
 		if (sz !== lastSize) { lastSize = sz; lastT = t; continue; }
 		if (t - lastT > 1500) { secs = (lastT - t0) / 1000; break; } }
+	const wt1 = ticks();
+	const wrkTicks = (() => { try { const f = readFileSync(`/proc/${w.pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } })();
 	const st1 = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
 	w.kill('SIGINT'); await ex;
 	const lsn1 = psql(h.db, 'SELECT pg_current_wal_lsn()')[0][0];
@@ -95,7 +103,7 @@ try {
 	const busy = (a) => a[0] + a[1] + a[2] + a[5] + a[6] + a[7], idle = (a) => a[3] + a[4];
 	const ok = Number(psql(h.db, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
 	const txs = Number(psql(h.db, `SELECT count(DISTINCT xmin::text) FROM bidding.bid WHERE notice_id = ${h.notice.id}`));
-	waitLine += `\n  ${txs} transactions, ${(ok / txs).toFixed(1)} bids a transaction`;
+	waitLine += `\n  ${txs} transactions, ${(ok / txs).toFixed(1)} bids a transaction; Kore workers' CPU during the rush: ${wt1.map((t, i) => `${((t - wt0[i]) / 100).toFixed(2)} s`).join(', ')} (of ${secs.toFixed(2)} s); wrk ${(wrkTicks / 100).toFixed(2)} s`;
 	const tps = process.env.PGB ? Number(execFileSync('pgbench', ['-n', '-N', '-M', 'prepared', '-c', '32', '-j', '2', '-T', '8', '-h', pgStart(), '-U', 'g2b', h.db], { encoding: 'utf8' }).match(/tps = ([\d.]+)/)[1]) : 0;
 	console.log(`PGCONNS=${env.G2B_PGCONNS} WORKERS=${process.env.WORKERS || 2}: ${ok} bids in ${secs.toFixed(2)} s = ${(ok / secs).toFixed(0)}/s, p50 ${m[1] / 1000} ms, p99 ${m[2] / 1000} ms, idle ${(100 * (idle(st1) - idle(st0)) / (busy(st1) - busy(st0) + idle(st1) - idle(st0))).toFixed(0)}%${tps ? `, pgbench -N ${tps.toFixed(0)} ratio ${(ok / secs / tps).toFixed(2)}` : ''}${waitLine}`);
 } finally {
