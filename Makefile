@@ -101,9 +101,12 @@ test: deps build $(UNIT_BIN)
 bench: deps build
 	@sh tests/bench/run.sh
 
-# libFuzzer on the XML inbound path (tests/fuzz/); FUZZ_SECONDS per run.
+# libFuzzer (tests/fuzz/): FUZZ_SECONDS per run, FUZZ_TARGET edoc (the XML
+# inbound path, default) or cert (the bid path's certificate check).
+FUZZ_SECONDS	?= 60
+FUZZ_TARGET	?= edoc
 fuzz: deps
-	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 clean:
 	rm -rf $(BUILD)
