@@ -13,6 +13,7 @@
 // Time travel is done in SQL on the test database (bid_start, bid_close,
 // opening_at of the notice's current order), which is how the server
 // clock rules are exercised without waiting.
+import net from 'node:net';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -1082,6 +1083,49 @@ test('bids that wait for the database together are stored in one transaction, ea
 	assert.equal(await one(srv, `SELECT count(*) FROM bidding.bid WHERE org_id = ${failing.orgId}`), '0');
 	assert.equal((await bidsPerTransaction(G.id)).reduce((a, b) => a + b, 0), 30);
 	await assertChainOk('after failed batches');
+});
+
+test('bidders who leave while their bids wait to be stored together do not take the worker down', SLOW, async () => {
+	const G = await published({ title: `묶음 이탈 검사 공고 ${T}` });
+	await openBidding(G.id);
+	const bs = await bidders(Array.from({ length: 24 }, (_, i) => `이탈${i + 1}`));
+	const bodies = await Promise.all(bs.map((b, i) => prepared(b, G.id, { amount: 123000000 + i * 1000, picks: [4, 5] })));
+	const forms = await Promise.all(bs.map(async (b, i) => {
+		const c = await session(b);
+		return { c, f: { csrf: await csrfOf(c), ...bodies[i] } };
+	}));
+	// A POST on a connection of its own; leave: close it that many ms
+	// after sending (as a bid waits: first in a batch, gated, or alone).
+	const rawPost = ({ c, f }, leave = 0) => () => new Promise((resolve) => {
+		const body = new URLSearchParams(f).toString();
+		const s = net.connect(srv.port, '127.0.0.1');
+		let data = '';
+		s.setEncoding('utf8');
+		s.on('connect', () => {
+			s.write(`POST /notices/${G.id}/bid HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${c.cookieHeader()}\r\n` +
+				`Accept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+				`Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+			if (leave) setTimeout(() => { s.destroy(); resolve(-1); }, leave);
+		});
+		s.on('data', (d) => { data += d; });
+		s.on('error', () => {});
+		s.on('close', () => {
+			const m = data.match(/^HTTP\/1\.1 (\d{3})/);
+			resolve(m ? Number(m[1]) : 0);
+		});
+	});
+	const leaves = (i) => (i % 3 === 1 ? 40 + (i % 5) * 40 : 0);
+	const st = await rushUnderLock(G.id, forms.map((x, i) => rawPost(x, leaves(i))));
+	st.forEach((s, i) => { if (!leaves(i)) assert.equal(s, 200, `bid ${i + 1} stayed and was answered`); });
+	assert.equal((await raw(srv, 'GET', '/health')).status, 200);
+	// Everyone posts again: each bid is stored exactly once (a leaver's
+	// may have been stored before it left, or not).
+	const again = await Promise.all(forms.map((x) => rawPost(x)()));
+	assert.deepEqual(again, Array(24).fill(200));
+	assert.equal(await one(srv, `SELECT count(*) FROM bidding.bid WHERE notice_id = ${G.id}`), '24');
+	await assertChainOk('after bidders left a batched rush');
+	await new Promise((r) => setTimeout(r, 1500));
+	assert.doesNotMatch(srv.logText(), /exited with status|fatal|batch_leave/);
 });
 
 test('a bid before bid_start or after bid_close is refused by the server clock and writes nothing', SLOW, async () => {
