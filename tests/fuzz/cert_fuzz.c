@@ -28,6 +28,7 @@
 #include <openssl/pem.h>
 
 #include "ca.h"
+#include "seal.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -41,17 +42,13 @@ static char *
 pem_of(const unsigned char *der, long len)
 {
 	BIO	*bio;
-	char	*data, *s = NULL;
-	long	 n;
+	char	*s = NULL;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		abort();
 	if (len > 0 && PEM_write_bio(bio, "CERTIFICATE", "", der, len) > 0 &&
-	    (n = BIO_get_mem_data(bio, &data)) > 0 &&
-	    (s = malloc((size_t)n + 1)) != NULL) {
-		memcpy(s, data, (size_t)n);
-		s[n] = '\0';
-	}
+	    seal_bio_to_str(bio, &s) == -1)
+		s = NULL;
 	BIO_free(bio);
 	return (s);
 }
@@ -66,7 +63,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char		 serial[CA_SERIAL_HEX_MAX + 1];
 	EVP_PKEY	*k;
 	BIO		*bio;
-	long		 n;
 
 	(void)argc;
 	(void)argv;
@@ -76,8 +72,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if ((k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL ||
 	    (bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, k) != 1 ||
-	    (n = BIO_get_mem_data(bio, &spki)) <= 0 ||
-	    (spki = strndup(spki, (size_t)n)) == NULL)
+	    seal_bio_to_str(bio, &spki) == -1)
 		abort();
 	BIO_free(bio);
 	EVP_PKEY_free(k);
