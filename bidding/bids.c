@@ -913,9 +913,6 @@ bid_verify_submit(struct g2b_ctx *ctx)
 		vals[9] = ctx->s[4];
 		vals[10] = ctx->s[5];
 		vals[11] = ctx->ip;
-		if (bid_batch.max < 2)
-			return (g2b_query(ctx, bid_submitted, bid_batch.single,
-			    12, vals));
 		return (g2b_query_batch(ctx, bid_submitted, &bid_batch,
 		    vals));
 	}

@@ -614,13 +614,44 @@ g2b_query(struct g2b_ctx *ctx, g2b_step next, const char *sql, int n,
 	return (STEP_WAIT);
 }
 
+/* Send q with n text parameters (NULL: SQL NULL) on sql, set up. */
+static int
+pg_send(struct kore_pgsql *sql, const char *q, int n, char *const *vals)
+{
+	int	lengths[G2B_MAX_PARAMS], formats[G2B_MAX_PARAMS], i;
+
+	for (i = 0; i < n; i++) {
+		lengths[i] = vals[i] != NULL ? (int)strlen(vals[i]) : 0;
+		formats[i] = 0;
+	}
+	return (kore_pgsql_query_param_fields(sql, q, 0, n,
+	    (const char **)vals, lengths, formats));
+}
+
+/*
+ * Kore 4.1 returns a broken connection to its pool and hands it out
+ * again, so after a database restart every query would fail for good.
+ * Close it instead (sql->conn is NULL after); the next query opens a new
+ * one.
+ */
+static void
+pg_drop_broken(struct kore_pgsql *sql)
+{
+	if (sql->conn != NULL && (sql->conn->db == NULL ||
+	    PQstatus(sql->conn->db) == CONNECTION_BAD)) {
+		kore_log(LOG_NOTICE, "dropping a broken database connection");
+		kore_pgsql_handle(sql->conn, 1);
+		sql->conn = NULL;
+	}
+}
+
 int
 g2b_query_batch(struct g2b_ctx *ctx, g2b_step next,
     struct g2b_batch_kind *kind, const char *const *vals)
 {
 	struct g2b_batch	*b;
 
-	if (kind->max < 2 || kind->max > BATCH_MAX)
+	if (kind->max > BATCH_MAX)
 		fatal("g2b_query_batch: batch size %d", kind->max);
 	query_keep(ctx, next, kind->single, kind->n, vals);
 	if (ctx->sql_bound) {
@@ -628,8 +659,12 @@ g2b_query_batch(struct g2b_ctx *ctx, g2b_step next,
 		ctx->sql_bound = 0;
 	}
 	ctx->batch_kind = kind;
-	/* A request that holds a slot already keeps it: alone, now. */
-	if (ctx->db_slot == DB_SLOT_HELD || pgsql_conn_max == 0) {
+	/*
+	 * No batches of this kind (max under 2), or a request that holds a
+	 * slot already and keeps it: alone, now.
+	 */
+	if (kind->max < 2 || ctx->db_slot == DB_SLOT_HELD ||
+	    pgsql_conn_max == 0) {
 		query_start(ctx);
 		return (STEP_WAIT);
 	}
@@ -746,20 +781,13 @@ batch_send(struct g2b_batch *b)
 static void
 batch_query(struct g2b_batch *b)
 {
-	int	lengths[G2B_MAX_PARAMS], formats[G2B_MAX_PARAMS], i;
-
 	if (!kore_pgsql_setup(&b->sql, "db", KORE_PGSQL_ASYNC)) {
 		if (b->sql.state == KORE_PGSQL_STATE_INIT)
 			return;		/* queued by Kore: the callback resends */
 		batch_finish(b, 1);
 		return;
 	}
-	for (i = 0; i < b->kind->n; i++) {
-		lengths[i] = (int)strlen(b->vals[i]);
-		formats[i] = 0;
-	}
-	if (!kore_pgsql_query_param_fields(&b->sql, b->kind->sql, 0,
-	    b->kind->n, (const char **)b->vals, lengths, formats))
+	if (!pg_send(&b->sql, b->kind->sql, b->kind->n, b->vals))
 		batch_finish(b, 1);
 }
 
@@ -782,13 +810,7 @@ batch_cb(struct kore_pgsql *sql, void *arg)
 	case KORE_PGSQL_STATE_ERROR:
 		kore_log(LOG_ERR, "batch query failed: %s",
 		    sql->error ? sql->error : "?");
-		if (sql->conn != NULL && (sql->conn->db == NULL ||
-		    PQstatus(sql->conn->db) == CONNECTION_BAD)) {
-			kore_log(LOG_NOTICE, "dropping a broken database "
-			    "connection");
-			kore_pgsql_handle(sql->conn, 1);
-			sql->conn = NULL;
-		}
+		pg_drop_broken(sql);
 		if (sql->conn == NULL) {
 			batch_finish(b, 1);
 			break;
@@ -949,20 +971,13 @@ batch_leave(struct g2b_ctx *ctx)
 static void
 query_send(struct g2b_ctx *ctx)
 {
-	int	lengths[G2B_MAX_PARAMS], formats[G2B_MAX_PARAMS], i;
-
 	if (!kore_pgsql_setup(&ctx->sql, "db", KORE_PGSQL_ASYNC)) {
 		/* INIT: queued for a free connection; we are woken later. */
 		if (ctx->sql.state == KORE_PGSQL_STATE_INIT)
 			ctx->queued = 1;
 		return;
 	}
-	for (i = 0; i < ctx->q_n; i++) {
-		lengths[i] = ctx->q_vals[i] ? (int)strlen(ctx->q_vals[i]) : 0;
-		formats[i] = 0;
-	}
-	(void)kore_pgsql_query_param_fields(&ctx->sql, ctx->q_sql, 0,
-	    ctx->q_n, (const char **)ctx->q_vals, lengths, formats);
+	(void)pg_send(&ctx->sql, ctx->q_sql, ctx->q_n, ctx->q_vals);
 }
 
 static int
@@ -1020,19 +1035,7 @@ st_wait(struct http_request *req)
 			PQclear(ctx->res);
 			ctx->res = NULL;
 		}
-		/*
-		 * Kore 4.1 returns a broken connection to its pool and hands
-		 * it out again, so after a database restart every query
-		 * would fail for good. Close it instead; the next query
-		 * opens a new one.
-		 */
-		if (ctx->sql.conn != NULL && (ctx->sql.conn->db == NULL ||
-		    PQstatus(ctx->sql.conn->db) == CONNECTION_BAD)) {
-			kore_log(LOG_NOTICE, "dropping a broken database "
-			    "connection");
-			kore_pgsql_handle(ctx->sql.conn, 1);
-			ctx->sql.conn = NULL;
-		}
+		pg_drop_broken(&ctx->sql);
 		break;
 	case KORE_PGSQL_STATE_DONE:
 	case KORE_PGSQL_STATE_COMPLETE:

@@ -168,7 +168,7 @@ int		 g2b_query(struct g2b_ctx *, g2b_step, const char *, int,
  * that fails has every member run single on its own (as does a member
  * left without a row), so a member's answer never depends on the others.
  * single takes the same n parameters, one member's, as scalars. At most
- * max members (2..64).
+ * max members (at most 64; under 2: every query runs alone).
  */
 struct g2b_batch_kind {
 	const char		*sql;
