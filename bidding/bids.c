@@ -849,11 +849,6 @@ bid_cert_loaded(struct g2b_ctx *ctx)
 }
 
 /*
- * The certificate (ctx->s[3]) chains to the portal CA and is valid now,
- * and the signature verifies with its key: then one transaction checks the
- * certificate is the caller's and unrevoked, and stores the bid.
- */
-/*
  * A bid with the session check, alone or in a batch (group commit: bids
  * that wait for a database connection together are stored in one
  * transaction; bidding/sql/015_rush_batch.sql). At most two bid
@@ -875,6 +870,11 @@ static struct g2b_batch_kind bid_batch = {
 	12, 16, 2, 0, NULL, NULL
 };
 
+/*
+ * The certificate (ctx->s[3]) chains to the portal CA and is valid now,
+ * and the signature verifies with its key: then one transaction checks the
+ * certificate is the caller's and unrevoked, and stores the bid.
+ */
 static int
 bid_verify_submit(struct g2b_ctx *ctx)
 {
