@@ -5,7 +5,8 @@
 
 CC		?= cc
 BUILD		:= build
-KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
+# Recursive (=): read when compiling, after `make deps` has installed kore.
+KORE_FEATURES	= $(shell cat /usr/share/kore/features 2>/dev/null)
 WARN		:= -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS		+= -std=c99 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) \

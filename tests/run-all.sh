@@ -44,6 +44,18 @@ for layer in e2e browser; do
 	tally "$layer" "$out/$layer.txt"
 done
 
+# What failed, last, where a reader of only the run's tail still sees it:
+# each failing test's TAP block up to its stack trace (30 lines at most).
+if [ "$failed" -ne 0 ]; then
+	echo
+	echo "failures:"
+	for tap in "$out/e2e.tap" "$out/browser.tap"; do
+		[ -f "$tap" ] || continue
+		awk '/^ *not ok [0-9]+ - / && !/# SKIP/ { on = 1; n = 0 }
+		    on && /^ *stack: / { on = 0; print ""; next }
+		    on && n < 30 { print; n++ }' "$tap"
+	done
+fi
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

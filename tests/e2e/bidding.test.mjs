@@ -987,7 +987,11 @@ async function rushUnderLock(id, posts) {
 			still = m === n && m >= 2 ? still + 1 : 0;
 			n = m;
 		}
-		assert.ok(n >= 2 && n < posts.length, `bids blocked on every connection (${n}), the rest queued`);
+		if (!(n >= 2 && n < posts.length)) {
+			const act = await srv.sql(`SELECT state, wait_event_type, wait_event, left(query, 60)
+				FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+			assert.fail(`bids blocked on every connection (${n}), the rest queued; backends: ${JSON.stringify(act)}`);
+		}
 		await srv.sql(`SELECT pg_advisory_unlock(${lockKey})`);
 		answers = await pending;
 	} finally {
@@ -1016,7 +1020,12 @@ test('bids that wait for the database together are stored in one transaction, ea
 		return { c, f: { csrf: await csrfOf(c), ...bodyList[i] } };
 	}));
 	const post = ({ c, f }) => async () => {
-		const r = await c.request('POST', `/notices/${G.id}/bid`, f, { accept: 'application/json' });
+		let r;
+		try {
+			r = await c.request('POST', `/notices/${G.id}/bid`, f, { accept: 'application/json' });
+		} catch (e) {
+			return { status: 0, text: `no answer: ${e.cause?.code || e.message}` };
+		}
 		let json;
 		try { json = JSON.parse(r.text); } catch { json = undefined; }
 		return { ...r, json };
