@@ -905,9 +905,49 @@ der_has_ext(const struct der *exts, const unsigned char *ext, size_t len)
 	return (0);
 }
 
-int
-ca_cert_light(const struct ca *ca, const char *pem, time_t at,
-    EVP_PKEY **pub, time_t *not_before, time_t *not_after)
+/*
+ * What ca_cert_light reads of a certificate (spans into its DER): the
+ * signed part, the CA's signature, the validity, the subject name and
+ * the 65-byte public point.
+ */
+struct light {
+	const unsigned char	*tbs, *sig, *subject, *point;
+	size_t			 tbslen, siglen, subjectlen;
+	time_t			 not_before, not_after;
+};
+
+/* The DER of exactly one PEM block as cert_to_pem writes it (free it). */
+static int
+light_der(const char *pem, unsigned char **der, size_t *derlen)
+{
+	const char	*b, *e;
+	char		 text[4096];
+	size_t		 n;
+
+	*der = NULL;
+	if (pem == NULL ||
+	    strncmp(pem, "-----BEGIN CERTIFICATE-----\n", 28) != 0 ||
+	    (e = strstr(pem + 28, "-----END CERTIFICATE-----")) == NULL ||
+	    strspn(e + 25, "\r\n") != strlen(e + 25))
+		return (-1);
+	for (b = pem + 28, n = 0; b < e; b++) {
+		if (*b == '\n' || *b == '\r')
+			continue;
+		if (n == sizeof(text) - 1)
+			return (-1);
+		text[n++] = *b;
+	}
+	text[n] = '\0';
+	return (seal_b64_decode(text, der, derlen));
+}
+
+/*
+ * 0 if der is, in its structure, exactly what ca_issue makes with ca (see
+ * ca_cert_light; nothing is verified here), with its parts in *l.
+ */
+static int
+light_walk(const struct ca *ca, const unsigned char *der, size_t derlen,
+    struct light *l)
 {
 	/* What ca_issue signs: see there. */
 	static const unsigned char ecdsa_sha256[] = { 0x30, 0x0a, 0x06, 0x08,
@@ -924,55 +964,29 @@ ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 	    0x01, 0x05, 0x05, 0x07, 0x03, 0x04 };
 	static const unsigned char v3[] = { 0x02, 0x01, 0x02 };
 	static const unsigned char id_ce[] = { 0x55, 0x1d };
-	const char	*b, *e;
-	char		 text[4096];
-	unsigned char	*der = NULL;
-	const unsigned char *tbs, *alg, *name, *key, *sig;
-	size_t		 derlen, n, tbslen, alglen, namelen, keylen, siglen;
+	const unsigned char *alg, *name, *key;
+	size_t		 alglen, namelen, keylen;
 	struct der	 d, cert, t, c, c2, x, v;
-	time_t		 nb, na;
-	EVP_PKEY	*k = NULL;
-	int		 rc = -1;
-
-	if (pub != NULL)
-		*pub = NULL;
-	if (ca == NULL || pem == NULL || pub == NULL)
-		return (-1);
-	/* Exactly one PEM block, as cert_to_pem writes it. */
-	if (strncmp(pem, "-----BEGIN CERTIFICATE-----\n", 28) != 0 ||
-	    (e = strstr(pem + 28, "-----END CERTIFICATE-----")) == NULL ||
-	    strspn(e + 25, "\r\n") != strlen(e + 25))
-		return (-1);
-	for (b = pem + 28, n = 0; b < e; b++) {
-		if (*b == '\n' || *b == '\r')
-			continue;
-		if (n == sizeof(text) - 1)
-			return (-1);
-		text[n++] = *b;
-	}
-	text[n] = '\0';
-	if (seal_b64_decode(text, &der, &derlen) == -1)
-		return (-1);
 
 	d.p = der;
 	d.end = der + derlen;
 	if (der_take(&d, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &cert, NULL,
 	    NULL) == -1 || d.p != d.end)
-		goto done;
+		return (-1);
 	/* tbsCertificate, signatureAlgorithm, signatureValue. */
-	if (der_take(&cert, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &t, &tbs,
-	    &tbslen) == -1 ||
+	if (der_take(&cert, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &t, &l->tbs,
+	    &l->tbslen) == -1 ||
 	    der_take(&cert, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, NULL, &alg,
 	    &alglen) == -1 ||
-	    der_take(&cert, V_ASN1_BIT_STRING, &c, &sig, &siglen) == -1 ||
+	    der_take(&cert, V_ASN1_BIT_STRING, &c, NULL, NULL) == -1 ||
 	    cert.p != cert.end)
-		goto done;
+		return (-1);
 	if (alglen != sizeof(ecdsa_sha256) ||
 	    memcmp(alg, ecdsa_sha256, alglen) != 0 || c.end - c.p < 2 ||
 	    c.p[0] != 0x00)
-		goto done;
-	sig = c.p + 1;
-	siglen = (size_t)(c.end - sig);
+		return (-1);
+	l->sig = c.p + 1;
+	l->siglen = (size_t)(c.end - l->sig);
 	/* version [0] v3, serialNumber, signature, issuer, validity. */
 	if (der_take(&t, 0xa0, &v, NULL, NULL) == -1 ||
 	    (size_t)(v.end - v.p) != sizeof(v3) ||
@@ -986,9 +1000,9 @@ ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 	    &namelen) == -1 || namelen != (size_t)ca->name_len ||
 	    memcmp(name, ca->name_der, namelen) != 0 ||
 	    der_take(&t, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &v, NULL,
-	    NULL) == -1 || der_time(&v, &nb) == -1 || der_time(&v, &na) == -1 ||
-	    v.p != v.end)
-		goto done;
+	    NULL) == -1 || der_time(&v, &l->not_before) == -1 ||
+	    der_time(&v, &l->not_after) == -1 || v.p != v.end)
+		return (-1);
 	/* subject (not the CA's own), subjectPublicKeyInfo, extensions. */
 	if (der_take(&t, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, NULL, &name,
 	    &namelen) == -1 || (namelen == (size_t)ca->name_len &&
@@ -999,11 +1013,14 @@ ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 	    der_take(&t, 0xa3, &x, NULL, NULL) == -1 || t.p != t.end ||
 	    der_take(&x, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &c, NULL,
 	    NULL) == -1 || x.p != x.end)
-		goto done;
+		return (-1);
+	l->subject = name;
+	l->subjectlen = namelen;
+	l->point = key + sizeof(spki_p256);
 	if (!der_has_ext(&c, ext_bc, sizeof(ext_bc)) ||
 	    !der_has_ext(&c, ext_ku, sizeof(ext_ku)) ||
 	    !der_has_ext(&c, ext_eku, sizeof(ext_eku)))
-		goto done;
+		return (-1);
 	/*
 	 * Besides those three exactly, only the key identifiers (not
 	 * critical): anything else is for the full check.
@@ -1011,7 +1028,7 @@ ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 	for (x = c; x.p < x.end; ) {
 		if (der_take(&x, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &v,
 		    &alg, &alglen) == -1)
-			goto done;
+			return (-1);
 		if ((alglen == sizeof(ext_bc) &&
 		    memcmp(alg, ext_bc, alglen) == 0) ||
 		    (alglen == sizeof(ext_ku) &&
@@ -1024,19 +1041,40 @@ ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 		    (c2.p[2] != 0x0e && c2.p[2] != 0x23) ||
 		    der_take(&v, V_ASN1_OCTET_STRING, NULL, NULL, NULL) == -1 ||
 		    v.p != v.end)
-			goto done;
+			return (-1);
 	}
-	if (at < nb || at > na)
+	return (0);
+}
+
+int
+ca_cert_light(const struct ca *ca, const char *pem, time_t at,
+    EVP_PKEY **pub, time_t *not_before, time_t *not_after)
+{
+	unsigned char	*der = NULL;
+	size_t		 derlen;
+	struct light	 l;
+	EVP_PKEY	*k = NULL;
+	int		 rc = -1;
+
+	if (pub != NULL)
+		*pub = NULL;
+	if (ca == NULL || pem == NULL || pub == NULL)
+		return (-1);
+	if (light_der(pem, &der, &derlen) == -1)
+		return (-1);
+	if (light_walk(ca, der, derlen, &l) == -1)
 		goto done;
-	if (!verify_der(X509_get0_pubkey(ca->cert), tbs, tbslen, sig, siglen))
+	if (at < l.not_before || at > l.not_after)
 		goto done;
-	if ((k = p256_from_point(key + sizeof(spki_p256), 65)) == NULL ||
-	    !p256_ok(k))
+	if (!verify_der(X509_get0_pubkey(ca->cert), l.tbs, l.tbslen, l.sig,
+	    l.siglen))
+		goto done;
+	if ((k = p256_from_point(l.point, 65)) == NULL || !p256_ok(k))
 		goto done;
 	if (not_before != NULL)
-		*not_before = nb;
+		*not_before = l.not_before;
 	if (not_after != NULL)
-		*not_after = na;
+		*not_after = l.not_after;
 	*pub = k;
 	k = NULL;
 	rc = 0;
@@ -1046,6 +1084,116 @@ done:
 	free(der);
 	if (rc == -1)
 		ERR_clear_error();
+	return (rc);
+}
+
+/* 1 if s[0..n) is UTF-8 as text_ok wants it, without NUL. */
+static int
+utf8_strict(const unsigned char *s, size_t n)
+{
+	size_t		i, k, len;
+	unsigned long	cp, min;
+
+	for (i = 0; i < n; i += len) {
+		if (s[i] < 0x80) {
+			if (s[i] == 0)
+				return (0);
+			len = 1;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			len = 2;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else
+			return (0);
+		if (n - i < len)
+			return (0);
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (0);
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return (0);
+	}
+	return (1);
+}
+
+int
+ca_cert_light_cn(const struct ca *ca, const char *pem, char *person,
+    size_t personsz)
+{
+	static const unsigned char oid_cn[] = { 0x55, 0x04, 0x03 };
+	unsigned char	*der = NULL;
+	size_t		 derlen, n, i;
+	struct light	 l;
+	struct der	 name, rdn, ava, oid, val;
+	unsigned char	 tag;
+	int		 found = 0, rc = -1;
+
+	if (person == NULL || personsz == 0)
+		return (-1);
+	person[0] = '\0';
+	if (ca == NULL || light_der(pem, &der, &derlen) == -1)
+		return (-1);
+	if (light_walk(ca, der, derlen, &l) == -1)
+		goto done;
+	name.p = l.subject;
+	name.end = l.subject + l.subjectlen;
+	if (der_take(&name, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &rdn, NULL,
+	    NULL) == -1 || name.p != name.end)
+		goto done;
+	name = rdn;
+	/* Each RDN one attribute; commonName once, plain text. */
+	while (name.p < name.end) {
+		if (der_take(&name, V_ASN1_SET | V_ASN1_CONSTRUCTED, &rdn, NULL,
+		    NULL) == -1 ||
+		    der_take(&rdn, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, &ava,
+		    NULL, NULL) == -1 || rdn.p != rdn.end ||
+		    der_take(&ava, V_ASN1_OBJECT, &oid, NULL, NULL) == -1 ||
+		    ava.p >= ava.end)
+			goto done;
+		tag = ava.p[0];
+		if (der_take(&ava, tag, &val, NULL, NULL) == -1 ||
+		    ava.p != ava.end)
+			goto done;
+		if ((size_t)(oid.end - oid.p) != sizeof(oid_cn) ||
+		    memcmp(oid.p, oid_cn, sizeof(oid_cn)) != 0)
+			continue;
+		if (found)
+			goto done;
+		found = 1;
+		n = (size_t)(val.end - val.p);
+		if (tag == V_ASN1_UTF8STRING) {
+			if (!utf8_strict(val.p, n))
+				goto done;
+		} else if (tag == V_ASN1_PRINTABLESTRING) {
+			for (i = 0; i < n; i++)
+				if (val.p[i] < 0x20 || val.p[i] > 0x7e)
+					goto done;
+		} else
+			goto done;
+		if (n >= personsz)
+			goto done;
+		memcpy(person, val.p, n);
+		person[n] = '\0';
+	}
+	if (found)
+		rc = 0;
+
+done:
+	free(der);
+	if (rc == -1)
+		person[0] = '\0';
 	return (rc);
 }
 

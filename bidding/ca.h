@@ -177,6 +177,20 @@ int	ca_cert_light(const struct ca *ca, const char *pem, time_t at,
 	    EVP_PKEY **pub, time_t *not_before, time_t *not_after);
 
 /*
+ * The subject's commonName (the person) without OpenSSL's X509 parser,
+ * for a certificate laid out as ca_issue makes them (the structure
+ * ca_cert_light reads; nothing is verified here) whose subject has
+ * commonName once, as UTF-8 or printable ASCII text, in an attribute of
+ * its own. 0, or -1 for anything else: the caller then asks
+ * ca_cert_subject, which decides. Call it only on a certificate whose
+ * chain was verified (ca_verified_key): on one the CA wrote it reads
+ * what ca_cert_subject reads; on bytes nobody verified it may read text
+ * that OpenSSL's parser would refuse.
+ */
+int	ca_cert_light_cn(const struct ca *ca, const char *pem, char *person,
+	    size_t personsz);
+
+/*
  * ca_verify_loaded(ca, cert_pem, at) remembered: the certificate's public
  * key (a reference for EVP_PKEY_free) if it chains to ca and is valid at
  * at, else NULL. A chain once verified is kept per ca, by the SHA-256 of

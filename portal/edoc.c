@@ -18,6 +18,7 @@
  * allowed.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #include <xmlsec/templates.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmldsig.h>
+#include <xmlsec/openssl/evp.h>
 #include <xmlsec/openssl/x509.h>
 
 #include <openssl/evp.h>
@@ -131,7 +133,9 @@ static struct collector		*cur;
 
 struct cached_key {
 	unsigned char	 id[32];	/* SHA-256 of the PEM text(s) */
-	X509		*cert;
+	X509		*cert;		/* NULL if given its key (verify) */
+	unsigned char	*der;		/* verify: the certificate's DER */
+	int		 derlen;
 	xmlSecKeyPtr	 key;		/* NULL until first loaded */
 	int		 kind;		/* key_kind */
 	unsigned long	 used;		/* for least-recently-used eviction */
@@ -162,9 +166,15 @@ static int	is_dsig(xmlNodePtr, const char *);
 static xmlNodePtr next_elem(xmlNodePtr);
 static int	count_signatures(xmlNodePtr);
 static int	attr_is(xmlNodePtr, const char *, const char *);
-static int	check_sig_form(xmlNodePtr, X509 *, struct edoc_result *);
+static int	check_sig_form(xmlNodePtr, const unsigned char *, int,
+		    struct edoc_result *);
 static X509	*cert_parse(const char *);
 static xmlSecKeyPtr cert_key(X509 *);
+static int	verify_key_load(struct cached_key *, const char *, EVP_PKEY *);
+static int	response_build(const struct edoc_result *, const void *, size_t,
+		    const char *, const char *, int, xmlDocPtr *);
+static int	verify_with(xmlDocPtr, const char *, EVP_PKEY *,
+		    struct edoc_result *);
 static int	key_kind(EVP_PKEY *);
 static void	drop_schema_problems(struct edoc_result *);
 static xmlNodePtr add_text(xmlNodePtr, xmlNsPtr, const char *,
@@ -1370,12 +1380,13 @@ attr_is(xmlNodePtr n, const char *name, const char *value)
  * and every X509Certificate in KeyInfo must be the registered one.
  */
 static int
-check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
+check_sig_form(xmlNodePtr sig, const unsigned char *certder, int certlen,
+    struct edoc_result *res)
 {
 	xmlNodePtr	 si, sv, ki, c, t, x;
 	xmlChar		*b64;
-	unsigned char	*der = NULL, *certder = NULL, *q;
-	int		 derlen, certlen, ok, ntrans;
+	unsigned char	*der = NULL, *q;
+	int		 derlen, ok, ntrans;
 
 	si = next_elem(sig->children);
 	if (!is_dsig(si, "SignedInfo"))
@@ -1437,16 +1448,11 @@ check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
 
 	if (ki == NULL)
 		return (0);
-	if ((certlen = i2d_X509(cert, &certder)) <= 0) {
-		edoc_problem_add(res, EDOC_E_INTERNAL, 0, 0, "out of memory");
-		return (-1);
-	}
 	ok = 0;
 	for (c = next_elem(ki->children); c != NULL; c = next_elem(c->next)) {
 		if (is_dsig(c, "KeyName") || is_dsig(c, "KeyValue"))
 			continue;
 		if (!is_dsig(c, "X509Data")) {
-			OPENSSL_free(certder);
 			FORM(c, "KeyInfo may hold only X509Data, KeyName and "
 			    "KeyValue (no RetrievalMethod)");
 		}
@@ -1486,7 +1492,6 @@ check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
 			if (derlen != certlen || q == NULL ||
 			    memcmp(q, certder, certlen) != 0) {
 				free(der);
-				OPENSSL_free(certder);
 				edoc_problem_add(res, EDOC_E_SIG_CERT,
 				    (int)xmlGetLineNo(x), 0,
 				    "the certificate in KeyInfo is not the "
@@ -1497,7 +1502,6 @@ check_sig_form(xmlNodePtr sig, X509 *cert, struct edoc_result *res)
 			ok = 1;
 		}
 	}
-	OPENSSL_free(certder);
 	(void)ok;
 	return (0);
 }
@@ -1583,7 +1587,8 @@ key_slot(struct cached_key *tab, size_t n, const char *a, const char *b,
 		return (NULL);
 	for (i = 0; i < n; i++) {
 		k = &tab[i];
-		if (k->cert != NULL && memcmp(k->id, id, sizeof(id)) == 0) {
+		if ((k->cert != NULL || k->der != NULL) &&
+		    memcmp(k->id, id, sizeof(id)) == 0) {
 			k->used = ++key_clock;
 			*hit = 1;
 			return (k);
@@ -1606,6 +1611,7 @@ keys_free(struct cached_key *tab, size_t n)
 		if (tab[i].key != NULL)
 			xmlSecKeyDestroy(tab[i].key);
 		X509_free(tab[i].cert);
+		OPENSSL_free(tab[i].der);
 		memset(&tab[i], 0, sizeof(tab[i]));
 	}
 }
@@ -1613,10 +1619,73 @@ keys_free(struct cached_key *tab, size_t n)
 int
 edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 {
+	return (verify_with(doc, cert_pem, NULL, res));
+}
+
+int
+edoc_verify_key(xmlDocPtr doc, const char *cert_pem, EVP_PKEY *pub,
+    struct edoc_result *res)
+{
+	if (pub == NULL) {
+		edoc_problem_add(res, EDOC_E_KEY, 0, 0, "no key given for the "
+		    "registered certificate");
+		return (-1);
+	}
+	return (verify_with(doc, cert_pem, pub, res));
+}
+
+/*
+ * The registered certificate's key and DER, kept in ck: read from the
+ * certificate (pub NULL), or pub as the caller read it from cert_pem and
+ * the DER of the PEM's bytes, without parsing the certificate again.
+ */
+static int
+verify_key_load(struct cached_key *ck, const char *cert_pem, EVP_PKEY *pub)
+{
+	xmlSecKeyDataPtr	 data;
+	BIO			*bio;
+	char			*name = NULL;
+	long			 len;
+
+	if (pub == NULL) {
+		if ((ck->cert = cert_parse(cert_pem)) == NULL ||
+		    (ck->kind = key_kind(X509_get0_pubkey(ck->cert))) == 0 ||
+		    (ck->derlen = i2d_X509(ck->cert, &ck->der)) <= 0)
+			return (-1);
+		return (0);
+	}
+	if ((ck->kind = key_kind(pub)) == 0 ||
+	    (bio = BIO_new_mem_buf(cert_pem, -1)) == NULL)
+		return (-1);
+	if (PEM_bytes_read_bio(&ck->der, &len, &name, PEM_STRING_X509, bio,
+	    NULL, NULL) != 1 || len <= 0 || len > INT_MAX) {
+		OPENSSL_free(ck->der);
+		ck->der = NULL;
+	} else
+		ck->derlen = (int)len;
+	OPENSSL_free(name);
+	BIO_free(bio);
+	if (ck->der == NULL || EVP_PKEY_up_ref(pub) != 1)
+		return (-1);
+	if ((data = xmlSecOpenSSLEvpKeyAdopt(pub)) == NULL) {
+		EVP_PKEY_free(pub);
+		return (-1);
+	}
+	if ((ck->key = xmlSecKeyCreate()) == NULL ||
+	    xmlSecKeySetValue(ck->key, data) < 0) {
+		xmlSecKeyDataDestroy(data);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+verify_with(xmlDocPtr doc, const char *cert_pem, EVP_PKEY *pub,
+    struct edoc_result *res)
+{
 	struct collector	 c;
 	struct cached_key	*ck;
 	xmlNodePtr		 root, sig, last;
-	X509			*cert = NULL;
 	xmlSecDSigCtxPtr	 ctx = NULL;
 	xmlSecDSigReferenceCtxPtr ref;
 	int			 nsig, hit, rc = -1;
@@ -1630,19 +1699,17 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 		edoc_problem_add(res, EDOC_E_MALFORMED, 0, 0, "no document");
 		return (-1);
 	}
-	if ((ck = key_slot(verify_keys, KEYS_VERIFY, cert_pem, NULL,
-	    &hit)) != NULL && !hit) {
-		if ((ck->cert = cert_parse(cert_pem)) == NULL ||
-		    (ck->kind = key_kind(X509_get0_pubkey(ck->cert))) == 0)
-			keys_free(ck, 1);
-	}
-	if (ck == NULL || ck->cert == NULL) {
+	/* Keyed apart: the two ways read the DER differently. */
+	if ((ck = key_slot(verify_keys, KEYS_VERIFY, cert_pem,
+	    pub != NULL ? "key" : NULL, &hit)) != NULL && !hit &&
+	    verify_key_load(ck, cert_pem, pub) == -1)
+		keys_free(ck, 1);
+	if (ck == NULL || ck->der == NULL) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0, "the registered "
 		    "certificate is not an EC P-256 or RSA >= 2048 "
 		    "certificate in PEM");
 		return (-1);
 	}
-	cert = ck->cert;
 
 	nsig = count_signatures(root);
 	for (last = root->last; last != NULL &&
@@ -1660,12 +1727,12 @@ edoc_verify(xmlDocPtr doc, const char *cert_pem, struct edoc_result *res)
 		goto done;
 	}
 	sig = last;
-	if (check_sig_form(sig, cert, res) == -1)
+	if (check_sig_form(sig, ck->der, ck->derlen, res) == -1)
 		goto done;
 
 	collect_begin(&c, res);
-	if (ck->key == NULL)
-		ck->key = cert_key(cert);
+	if (ck->key == NULL && ck->cert != NULL)
+		ck->key = cert_key(ck->cert);
 	if (ck->key == NULL) {
 		edoc_problem_add(res, EDOC_E_KEY, 0, 0,
 		    "cannot use the registered certificate's key");
@@ -1950,6 +2017,24 @@ edoc_response(const struct edoc_result *in, const void *received,
     size_t received_len, const char *response_id, const char *receiver,
     xmlDocPtr *docp)
 {
+	return (response_build(in, received, received_len, response_id,
+	    receiver, 1, docp));
+}
+
+int
+edoc_response_tree(const struct edoc_result *in, const void *received,
+    size_t received_len, const char *response_id, const char *receiver,
+    xmlDocPtr *docp)
+{
+	return (response_build(in, received, received_len, response_id,
+	    receiver, 0, docp));
+}
+
+static int
+response_build(const struct edoc_result *in, const void *received,
+    size_t received_len, const char *response_id, const char *receiver,
+    int check, xmlDocPtr *docp)
+{
 	struct edoc_result	*chk = NULL;
 	xmlDocPtr		 doc = NULL;
 	xmlNodePtr		 root, n, dr, ref, pr;
@@ -2043,8 +2128,8 @@ edoc_response(const struct edoc_result *in, const void *received,
 	}
 
 	/* What we send must be valid: check the very bytes. */
-	if ((chk = malloc(sizeof(*chk))) == NULL ||
-	    edoc_outbound(doc, NULL, NULL, &out, &outlen, chk) == -1)
+	if (check && ((chk = malloc(sizeof(*chk))) == NULL ||
+	    edoc_outbound(doc, NULL, NULL, &out, &outlen, chk) == -1))
 		goto fail;
 	free(out);
 	free(chk);

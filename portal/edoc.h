@@ -85,6 +85,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <openssl/types.h>
 
 #define EDOC_NS			"urn:g2b:edoc:1"
 #define EDOC_DSIG_NS		"http://www.w3.org/2000/09/xmldsig#"
@@ -256,6 +257,16 @@ int		edoc_verify(xmlDocPtr doc, const char *cert_pem,
 		    struct edoc_result *res);
 
 /*
+ * edoc_verify with the certificate's public key pub as the caller has
+ * already read it from cert_pem (ca.h, ca_verified_key, which checks the
+ * chain without OpenSSL's X509 parser): the certificate is not parsed
+ * again, and KeyInfo's X509Certificate must be the very DER of cert_pem.
+ * pub must be cert_pem's key; it is not taken over.
+ */
+int		edoc_verify_key(xmlDocPtr doc, const char *cert_pem,
+		    EVP_PKEY *pub, struct edoc_result *res);
+
+/*
  * The inbound pipeline: edoc_result_init, edoc_check, and, if the
  * document was well-formed, edoc_verify (also when the schema check
  * failed, so that every problem is listed). 0 only if all passed, with
@@ -302,6 +313,16 @@ int		edoc_outbound(xmlDocPtr doc, const char *key_pem,
  * edoc_outbound. *docp gets the document.
  */
 int		edoc_response(const struct edoc_result *in,
+		    const void *received, size_t received_len,
+		    const char *response_id, const char *receiver,
+		    xmlDocPtr *docp);
+
+/*
+ * edoc_response without its check, for a caller that adds to the answer
+ * and sends it only as edoc_outbound serialises it, which checks the
+ * very bytes sent (a bad response_id or receiver fails there).
+ */
+int		edoc_response_tree(const struct edoc_result *in,
 		    const void *received, size_t received_len,
 		    const char *response_id, const char *receiver,
 		    xmlDocPtr *docp);

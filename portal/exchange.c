@@ -75,6 +75,8 @@ int	page_edoc_out_contract(struct http_request *);
 /* in_bid.verdict: what the browser's checks found wrong. */
 #define BID_BAD_CERT	1
 #define BID_BAD_SIG	2
+#define BID_NOT_X509	3	/* SignerCertificate does not parse */
+#define BID_BAD_NAME	4	/* SubmitterName is not its person */
 
 /* ex_auth: how a system authenticates. */
 #define EX_AUTH_NONE	0
@@ -110,6 +112,9 @@ struct in_bid {
 	int			 line_sig;
 	int			 line_cert;
 	int			 line_party;
+	int			 line_sub;
+	char			 submitter[256];	/* SubmitterName */
+	int			 deferred;	/* cert read in bid_verify */
 	/* The browser's checks, made in the task: 0, or BID_BAD_*. */
 	int			 verdict;
 	/* The receipt, once bid_submit took the bid. */
@@ -329,22 +334,6 @@ fail:
 }
 
 /* ------------------------------------------------------------ helpers */
-
-/*
- * The system certificate chains to the portal CA and is valid now (the
- * chain check is remembered: ca.h, ca_verified_key; revocation is
- * exchange.inbound_auth's, which returns only unrevoked certificates).
- */
-static int
-ex_cert_valid(const char *pem)
-{
-	EVP_PKEY	*pub;
-
-	if ((pub = ca_verified_key(ex.ca, pem, time(NULL))) == NULL)
-		return (-1);
-	EVP_PKEY_free(pub);
-	return (0);
-}
 
 /* The hash of the bearer token, as bytea input, or -1 if none is given. */
 static int
@@ -673,7 +662,8 @@ in_answer(struct in_job *j)
 		j->http = 422;
 	if ((r2 = malloc(sizeof(*r2))) == NULL)
 		return (-1);
-	if (edoc_response(j->res, j->body, j->len, NULL,
+	/* Checked once, as signed and sent (edoc_outbound). */
+	if (edoc_response_tree(j->res, j->body, j->len, NULL,
 	    j->receiver[0] != '\0' ? j->receiver : NULL, &doc) == 0) {
 		answer_codes(j, doc);
 		if (j->bid.receipted && j->res->nproblems == 0)
@@ -946,6 +936,24 @@ bid_agrees(struct in_job *j, xmlNodePtr root, const char *path,
 		    canon_name, want);
 }
 
+/* 1 if der[0..len) is exactly one DER SEQUENCE (definite length). */
+static int
+der_one(const unsigned char *der, size_t len)
+{
+	size_t	n, i, k;
+
+	if (len < 2 || der[0] != 0x30)
+		return (0);
+	if (!(der[1] & 0x80))
+		return ((size_t)der[1] + 2 == len);
+	k = der[1] & 0x7f;
+	if (k == 0 || k > 3 || len < 2 + k)
+		return (0);
+	for (n = 0, i = 0; i < k; i++)
+		n = n << 8 | der[2 + i];
+	return (n == len - 2 - k);
+}
+
 /*
  * A Tender from a supplier's system: what the browser posts, read from
  * TenderSignature, must agree with every field of the document, and the
@@ -959,7 +967,7 @@ route_bid(struct in_job *j, xmlNodePtr root)
 	xmlNodePtr	 ts, n;
 	unsigned char	*buf = NULL, *der;
 	const unsigned char *p;
-	char		 v[BIDFMT_HEX_LEN + 1], person[256], sub[256];
+	char		 v[BIDFMT_HEX_LEN + 1], person[256];
 	size_t		 len;
 	X509		*x = NULL;
 	BIO		*bio = NULL;
@@ -1035,36 +1043,54 @@ route_bid(struct in_job *j, xmlNodePtr root)
 		    "SignatureValue is not a signature of at most %d bytes",
 		    CA_SIG_MAX);
 
-	/* The certificate as the portal stored it: OpenSSL's PEM of the DER. */
+	/*
+	 * The certificate as the portal stored it: OpenSSL's PEM of the DER.
+	 * A document with no problem so far keeps the PEM of the very bytes
+	 * sent (one DER element: what OpenSSL would write for a certificate
+	 * the portal issued) and has it read in bid_verify, which checks the
+	 * chain without OpenSSL's X509 parser and then reads the person
+	 * (ca.h, ca_cert_light_cn), and says what this would have said. One
+	 * that is rejected anyway is read here, so that every problem is
+	 * listed.
+	 */
+	n = x_child(root, "SubmitterName");
+	b->line_sub = n ? xmlGetLineNo(n) : 0;
+	x_text(n, b->submitter, sizeof(b->submitter));
 	n = x_child(ts, "SignerCertificate");
 	b->line_cert = n ? xmlGetLineNo(n) : 0;
 	if (x_b64(n, EX_CERT_DER_MAX, &der, &len) == 0) {
-		p = der;
-		x = d2i_X509(NULL, &p, (long)len);
-		if (x == NULL || p != der + len ||
-		    (bio = BIO_new(BIO_s_mem())) == NULL ||
-		    PEM_write_bio_X509(bio, x) != 1 ||
-		    seal_bio_to_str(bio, &b->cert_pem) == -1) {
-			free(b->cert_pem);
-			b->cert_pem = NULL;
-		} else
-			ca_cert_remember(b->cert_pem, x);
-		X509_free(x);
+		if (j->res->nproblems == 0 && der_one(der, len) &&
+		    (bio = BIO_new(BIO_s_mem())) != NULL &&
+		    PEM_write_bio(bio, PEM_STRING_X509, "", der,
+		    (long)len) > 0 && seal_bio_to_str(bio, &b->cert_pem) == 0) {
+			b->deferred = 1;
+		} else {
+			BIO_free(bio);
+			bio = NULL;
+			p = der;
+			if ((x = d2i_X509(NULL, &p, (long)len)) == NULL ||
+			    p != der + len ||
+			    (bio = BIO_new(BIO_s_mem())) == NULL ||
+			    PEM_write_bio_X509(bio, x) != 1 ||
+			    seal_bio_to_str(bio, &b->cert_pem) == -1) {
+				free(b->cert_pem);
+				b->cert_pem = NULL;
+			} else
+				ca_cert_remember(b->cert_pem, x);
+			X509_free(x);
+		}
 		BIO_free(bio);
 		free(der);
 	}
-	if (b->cert_pem == NULL) {
+	if (b->cert_pem == NULL)
 		in_problem(j, "certificate-invalid", b->line_cert,
 		    "SignerCertificate is not an X.509 certificate (DER)");
-	} else {
-		n = x_child(root, "SubmitterName");
-		x_text(n, sub, sizeof(sub));
-		if (ca_cert_subject(b->cert_pem, NULL, 0, NULL, 0, person,
-		    sizeof(person)) == -1 || strcmp(person, sub) != 0)
-			in_problem(j, "party-mismatch", n ? xmlGetLineNo(n) : 0,
-			    "SubmitterName %s is not the name in the signer's "
-			    "certificate", sub);
-	}
+	else if (!b->deferred && (ca_cert_subject(b->cert_pem, NULL, 0, NULL,
+	    0, person, sizeof(person)) == -1 ||
+	    strcmp(person, b->submitter) != 0))
+		in_problem(j, "party-mismatch", b->line_sub, "SubmitterName %s "
+		    "is not the name in the signer's certificate",
+		    b->submitter);
 	if (j->res->nproblems == 0)
 		j->route = "bid";
 }
@@ -1119,8 +1145,33 @@ static void
 bid_verify(struct in_bid *b)
 {
 	EVP_PKEY	*pub;
+	X509		*x;
+	char		 person[256];
 
-	if ((pub = ca_verified_key(ex.ca, b->cert_pem, time(NULL))) == NULL)
+	pub = ca_verified_key(ex.ca, b->cert_pem, time(NULL));
+	if (b->deferred && pub == NULL) {
+		/* What route_bid would have said, before the chain. */
+		if ((x = ca_cert_parse(b->cert_pem)) == NULL)
+			b->verdict = BID_NOT_X509;
+		else if (ca_cert_subject(b->cert_pem, NULL, 0, NULL, 0, person,
+		    sizeof(person)) == -1 || strcmp(person, b->submitter) != 0)
+			b->verdict = BID_BAD_NAME;
+		else
+			b->verdict = BID_BAD_CERT;
+		X509_free(x);
+		return;
+	}
+	/*
+	 * A certificate whose chain verified is as the CA wrote it: read
+	 * in one pass, its person is what OpenSSL would read.
+	 */
+	if (b->deferred && ca_cert_light_cn(ex.ca, b->cert_pem, person,
+	    sizeof(person)) == -1 && ca_cert_subject(b->cert_pem, NULL, 0,
+	    NULL, 0, person, sizeof(person)) == -1)
+		person[0] = '\0';
+	if (b->deferred && strcmp(person, b->submitter) != 0)
+		b->verdict = BID_BAD_NAME;
+	else if (pub == NULL)
 		b->verdict = BID_BAD_CERT;
 	else if (ca_verify_signature_key(pub, (const unsigned char *)b->canon,
 	    b->canonlen, b->sig, b->siglen) == -1)
@@ -1144,6 +1195,7 @@ in_work(void *arg)
 	struct ubl_result	*ur = NULL;
 	xmlDocPtr		 doc = NULL, notice = NULL;
 	xmlNodePtr		 root;
+	EVP_PKEY		*pub;
 	size_t			 i, k;
 	int			 verified = 0, missing = 0, rc;
 
@@ -1159,10 +1211,19 @@ in_work(void *arg)
 		if ((vr = malloc(sizeof(*vr))) == NULL)
 			goto out;
 		for (i = 0; i < j->ncerts && !verified; i++) {
-			if (ex_cert_valid(j->certs[i]) == -1)
+			/*
+			 * Chains to the portal CA and valid now (ca.h,
+			 * ca_verified_key; revocation is exchange.inbound_auth's,
+			 * which returns only unrevoked certificates); its key
+			 * verifies without the certificate parsed again.
+			 */
+			if ((pub = ca_verified_key(ex.ca, j->certs[i],
+			    time(NULL))) == NULL)
 				continue;
 			edoc_result_init(vr);
-			if (edoc_verify(doc, j->certs[i], vr) == 0) {
+			rc = edoc_verify_key(doc, j->certs[i], pub, vr);
+			EVP_PKEY_free(pub);
+			if (rc == 0) {
 				verified = 1;
 				break;
 			}
@@ -1553,9 +1614,18 @@ bid_check(struct g2b_ctx *ctx)
 	struct in_job	*j = ctx->ptr;
 	struct in_bid	*b = &j->bid;
 	const char	*vals[18];
-	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig, *body;
+	char		 hbuf[BIDFMT_HEX_LEN + 3], *sig, *body, msg[400];
 	int		 r;
 
+	if (b->verdict == BID_NOT_X509)
+		return (bid_refuse(ctx, "certificate-invalid", 422, b->line_cert,
+		    "SignerCertificate is not an X.509 certificate (DER)"));
+	if (b->verdict == BID_BAD_NAME) {
+		snprintf(msg, sizeof(msg), "SubmitterName %s is not the name "
+		    "in the signer's certificate", b->submitter);
+		return (bid_refuse(ctx, "party-mismatch", 422, b->line_sub,
+		    msg));
+	}
 	if (b->verdict == BID_BAD_CERT)
 		return (bid_refuse(ctx, "certificate-invalid", 403, b->line_cert,
 		    "SignerCertificate is not a supplier certificate of the "

@@ -389,6 +389,17 @@ test('refusals: each a precise problem code, a signed error document, and no bid
 	// Without TenderSignature.
 	await refused(X, signed(X, tender(X, p, (x) => x.replace(/\s*<TenderSignature>[\s\S]*<\/TenderSignature>/, ''))),
 		422, 'tender-signature');
+	// SubmitterName is not the person of the bid's certificate: read
+	// once the certificate's chain is checked (no other problem).
+	await refused(X, signed(X, tender(X, p, (x) => x.replace(/<SubmitterName>[^<]*</, '<SubmitterName>다른 사람<'))),
+		422, 'party-mismatch');
+	// SignerCertificate is not a certificate: one DER element of
+	// nothing (read in the same place), then bytes that are not DER.
+	const seq = Buffer.concat([Buffer.from([0x30, 0x76]), Buffer.alloc(118, 0x41)]);
+	for (const junk of [seq.toString('base64'), Buffer.alloc(120).toString('base64')]) {
+		await refused(X, signed(X, tender(X, p, (x) => x.replace(/<SignerCertificate>[^<]*</,
+			`<SignerCertificate>${junk}<`))), 422, 'certificate-invalid');
+	}
 	// Another supplier's bid, sent by this supplier's system.
 	const pb = await prepared(B, notice, 117000000);
 	await refused(X, signed(X, tender(B, pb)), 422, 'party-mismatch');

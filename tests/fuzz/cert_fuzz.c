@@ -13,7 +13,9 @@
  * The check must never crash or leak, must take the unchanged issued
  * certificate, must refuse a changed one (every byte of it is covered by
  * the CA's signature or checked exactly), and must agree with the full
- * X509 check (ca_verify_loaded) whenever it takes anything.
+ * X509 check (ca_verify_loaded) whenever it takes anything. On any input
+ * ca_cert_light_cn must not crash; on one the check takes, it must read
+ * the person ca_cert_subject reads (or leave it to ca_cert_subject).
  *
  * Built and run by tests/fuzz/run.sh SECONDS cert; seeds in
  * tests/fuzz/cert-corpus.
@@ -99,7 +101,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*pem;
 	long		 len;
 	size_t		 i, off;
-	int		 changed = 0, light;
+	char		 person[256], fullcn[256];
+	int		 changed = 0, light, cn;
 	time_t		 nb, na;
 
 	if (size < 1)
@@ -135,11 +138,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();		/* the issued certificate refused */
 	if (changed == 1 && light == 0)
 		abort();		/* a changed one taken */
+	cn = ca_cert_light_cn(ca, pem, person, sizeof(person));
 	if (light == 0) {
 		if (ca_verify_loaded(ca, pem, now, &full, NULL, NULL) != 0 ||
 		    EVP_PKEY_eq(k, full) != 1)
 			abort();	/* taken by one check only */
 		EVP_PKEY_free(full);
+		if (cn == 0 && (ca_cert_subject(pem, NULL, 0, NULL, 0, fullcn,
+		    sizeof(fullcn)) != 0 || strcmp(person, fullcn) != 0))
+			abort();	/* another person than OpenSSL's */
 	} else if (k != NULL)
 		abort();
 	EVP_PKEY_free(k);

@@ -1235,6 +1235,62 @@ test_cert_light(void **state)
 	assert_int_equal(ERR_peek_error(), 0);
 }
 
+/*
+ * ca_cert_light_cn reads the person of a certificate the CA wrote as
+ * ca_cert_subject does, whatever the names; it reads structure only, so
+ * anything else is the caller's to have verified first.
+ */
+static void
+test_cert_light_cn(void **state)
+{
+	static const char *const people[] = { PERSON, "Kim Min-jun",
+	    "O'Brien-Park (주) 김", "𝔊 four-byte 한글 mix", "a",
+	    "가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라"
+	    "마바사아자차카타파하가나다라마바사아자차카타" };
+	struct fixture	*f = *state;
+	struct ca_subject subj = subject;
+	char		 person[256], full[256], *cert;
+	char		 serial[CA_SERIAL_HEX_MAX + 1];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		subj.person = people[i];
+		assert_int_equal(ca_issue(f->ca, f->eespki, &subj, 30, &cert,
+		    serial), 0);
+		assert_int_equal(ca_cert_light_cn(f->ca, cert, person,
+		    sizeof(person)), 0);
+		assert_int_equal(ca_cert_subject(cert, NULL, 0, NULL, 0, full,
+		    sizeof(full)), 0);
+		assert_string_equal(person, full);
+		assert_string_equal(person, people[i]);
+		/* Too small a buffer: refused, as ca_cert_subject does. */
+		assert_int_equal(ca_cert_light_cn(f->ca, cert, person,
+		    strlen(people[i])), -1);
+		assert_string_equal(person, "");
+		assert_int_equal(ca_cert_subject(cert, NULL, 0, NULL, 0, full,
+		    strlen(people[i])), -1);
+		assert_int_equal(ca_cert_light_cn(f->ca, cert, person,
+		    strlen(people[i]) + 1), 0);
+		free(cert);
+	}
+
+	/* Structure only: another CA of the same name reads it too. */
+	assert_int_equal(ca_cert_light_cn(f->ca2, f->eecert, person,
+	    sizeof(person)), 0);
+	assert_string_equal(person, PERSON);
+	/* Not what ca_issue makes: the CA's own, garbage, nothing. */
+	assert_int_equal(ca_cert_light_cn(f->ca, f->cacert, person,
+	    sizeof(person)), -1);
+	assert_int_equal(ca_cert_light_cn(f->ca, "garbage", person,
+	    sizeof(person)), -1);
+	assert_int_equal(ca_cert_light_cn(f->ca, NULL, person,
+	    sizeof(person)), -1);
+	assert_int_equal(ca_cert_light_cn(NULL, f->eecert, person,
+	    sizeof(person)), -1);
+	assert_int_equal(ca_cert_light_cn(f->ca, f->eecert, NULL, 0), -1);
+	assert_int_equal(ERR_peek_error(), 0);
+}
+
 int
 main(void)
 {
@@ -1255,6 +1311,7 @@ main(void)
 		cmocka_unit_test(test_parse_shared),
 		cmocka_unit_test(test_verified_key),
 		cmocka_unit_test(test_cert_light),
+		cmocka_unit_test(test_cert_light_cn),
 	};
 
 	return (cmocka_run_group_tests(tests, group_setup, group_teardown));

@@ -819,6 +819,85 @@ test_committed_signature(void **state)
 	free(cert);
 }
 
+/* The public key of a PEM certificate (for EVP_PKEY_free). */
+static EVP_PKEY *
+pub_of(const char *pem)
+{
+	BIO		*bio;
+	X509		*x;
+	EVP_PKEY	*k;
+
+	assert_non_null(bio = BIO_new_mem_buf(pem, -1));
+	assert_non_null(x = PEM_read_bio_X509(bio, NULL, NULL, NULL));
+	assert_non_null(k = X509_get_pubkey(x));
+	X509_free(x);
+	BIO_free(bio);
+	return (k);
+}
+
+/* edoc_verify_key's verdict on text, as edoc_check then it. */
+static enum edoc_code
+inbound_key(const char *buf, const char *cert, EVP_PKEY *pub)
+{
+	struct edoc_result	*r = result_new();
+	enum edoc_code		 code;
+	xmlDocPtr		 doc = NULL;
+	int			 rc;
+
+	assert_int_equal(edoc_check(buf, strlen(buf), EDOC_ANY, r, &doc), 0);
+	rc = edoc_verify_key(doc, cert, pub, r);
+	code = r->code;
+	assert_int_equal(rc == 0, code == EDOC_OK);
+	xmlFreeDoc(doc);
+	free(r);
+	return (code);
+}
+
+/*
+ * With the key the caller read from the certificate (the exchange's chain
+ * check), the verdicts are edoc_verify's, twice (the second from the
+ * cache of keys).
+ */
+static void
+test_verify_key(void **state)
+{
+	EVP_PKEY	*ee = pub_of(K.eecert), *rsa = pub_of(K.rsacert), *sk;
+	char		*out, *doc, *cert, *bad;
+	size_t		 len;
+	int		 round;
+
+	(void)state;
+	out = signed_bid(K.eekey, K.eecert, &len);
+	doc = sample("bid", "valid-signed.xml", NULL);
+	cert = sample("bid", "signer-cert.pem", NULL);
+	sk = pub_of(cert);
+	/* A character of the document's ID changed: not what was signed. */
+	assert_non_null(bad = strdup(out));
+	assert_non_null(strstr(bad, "<ID>"));
+	strstr(bad, "<ID>")[4] ^= 1;
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(inbound_key(out, K.eecert, ee), EDOC_OK);
+		assert_int_equal(inbound(out, K.eecert), EDOC_OK);
+		assert_int_equal(inbound_key(doc, cert, sk), EDOC_OK);
+		assert_int_equal(inbound_key(doc, K.eecert, ee),
+		    EDOC_E_SIG_CERT);
+		assert_int_equal(inbound_key(out, K.rsacert, rsa),
+		    EDOC_E_SIG_CERT);
+		assert_int_equal(inbound_key(out, cert, ee), EDOC_E_SIG_CERT);
+		assert_int_equal(inbound_key(out, K.eecert, NULL), EDOC_E_KEY);
+		assert_int_equal(inbound_key(bad, K.eecert, ee),
+		    EDOC_E_SIG_DIGEST);
+		assert_int_equal(inbound(bad, K.eecert), EDOC_E_SIG_DIGEST);
+	}
+	EVP_PKEY_free(ee);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(sk);
+	free(bad);
+	free(out);
+	free(doc);
+	free(cert);
+}
+
 static void
 test_sign_verify_rsa(void **state)
 {
@@ -1246,6 +1325,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_sign_verify_ecdsa),
 		cmocka_unit_test(test_committed_signature),
+		cmocka_unit_test(test_verify_key),
 		cmocka_unit_test(test_sign_verify_rsa),
 		cmocka_unit_test(test_sign_refusals),
 		cmocka_unit_test(test_tampering_detected),
