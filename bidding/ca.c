@@ -1087,47 +1087,6 @@ done:
 	return (rc);
 }
 
-/* 1 if s[0..n) is UTF-8 as text_ok wants it, without NUL. */
-static int
-utf8_strict(const unsigned char *s, size_t n)
-{
-	size_t		i, k, len;
-	unsigned long	cp, min;
-
-	for (i = 0; i < n; i += len) {
-		if (s[i] < 0x80) {
-			if (s[i] == 0)
-				return (0);
-			len = 1;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			len = 2;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			len = 3;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			len = 4;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
-			return (0);
-		if (n - i < len)
-			return (0);
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return (0);
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return (0);
-	}
-	return (1);
-}
-
 int
 ca_cert_light_cn(const struct ca *ca, const char *pem, char *person,
     size_t personsz)
@@ -1173,19 +1132,18 @@ ca_cert_light_cn(const struct ca *ca, const char *pem, char *person,
 			goto done;
 		found = 1;
 		n = (size_t)(val.end - val.p);
-		if (tag == V_ASN1_UTF8STRING) {
-			if (!utf8_strict(val.p, n))
+		if ((tag != V_ASN1_UTF8STRING &&
+		    tag != V_ASN1_PRINTABLESTRING) || n >= personsz ||
+		    memchr(val.p, '\0', n) != NULL)
+			goto done;
+		for (i = 0; tag == V_ASN1_PRINTABLESTRING && i < n; i++)
+			if (val.p[i] >= 0x80)
 				goto done;
-		} else if (tag == V_ASN1_PRINTABLESTRING) {
-			for (i = 0; i < n; i++)
-				if (val.p[i] < 0x20 || val.p[i] > 0x7e)
-					goto done;
-		} else
-			goto done;
-		if (n >= personsz)
-			goto done;
+		/* Text as the CA writes it (text_ok); else for OpenSSL. */
 		memcpy(person, val.p, n);
 		person[n] = '\0';
+		if (!text_ok(person, n, n))
+			goto done;
 	}
 	if (found)
 		rc = 0;

@@ -180,9 +180,9 @@ int	ca_cert_light(const struct ca *ca, const char *pem, time_t at,
  * The subject's commonName (the person) without OpenSSL's X509 parser,
  * for a certificate laid out as ca_issue makes them (the structure
  * ca_cert_light reads; nothing is verified here) whose subject has
- * commonName once, as UTF-8 or printable ASCII text, in an attribute of
- * its own. 0, or -1 for anything else: the caller then asks
- * ca_cert_subject, which decides. Call it only on a certificate whose
+ * commonName once, in an attribute of its own, as strict UTF-8 without
+ * control characters (or such ASCII as a PrintableString). 0, or -1 for
+ * anything else: the caller then asks ca_cert_subject, which decides. Call it only on a certificate whose
  * chain was verified (ca_verified_key): on one the CA wrote it reads
  * what ca_cert_subject reads; on bytes nobody verified it may read text
  * that OpenSSL's parser would refuse.
