@@ -955,6 +955,23 @@ der_one(const unsigned char *der, size_t len)
 }
 
 /*
+ * 1 if SubmitterName is the person (CN) of the bid's certificate. One
+ * whose chain verified is as the CA wrote it, so its one-pass reading
+ * (ca_cert_light_cn) is what OpenSSL's parser would read.
+ */
+static int
+bid_person_ok(const struct in_bid *b, int verified)
+{
+	char	person[256];
+
+	if (verified && ca_cert_light_cn(ex.ca, b->cert_pem, person,
+	    sizeof(person)) == 0)
+		return (strcmp(person, b->submitter) == 0);
+	return (ca_cert_subject(b->cert_pem, NULL, 0, NULL, 0, person,
+	    sizeof(person)) == 0 && strcmp(person, b->submitter) == 0);
+}
+
+/*
  * A Tender from a supplier's system: what the browser posts, read from
  * TenderSignature, must agree with every field of the document, and the
  * sealed part with its hash. The certificate and the bid signature are
@@ -967,7 +984,7 @@ route_bid(struct in_job *j, xmlNodePtr root)
 	xmlNodePtr	 ts, n;
 	unsigned char	*buf = NULL, *der;
 	const unsigned char *p;
-	char		 v[BIDFMT_HEX_LEN + 1], person[256];
+	char		 v[BIDFMT_HEX_LEN + 1];
 	size_t		 len;
 	X509		*x = NULL;
 	BIO		*bio = NULL;
@@ -1085,9 +1102,7 @@ route_bid(struct in_job *j, xmlNodePtr root)
 	if (b->cert_pem == NULL)
 		in_problem(j, "certificate-invalid", b->line_cert,
 		    "SignerCertificate is not an X.509 certificate (DER)");
-	else if (!b->deferred && (ca_cert_subject(b->cert_pem, NULL, 0, NULL,
-	    0, person, sizeof(person)) == -1 ||
-	    strcmp(person, b->submitter) != 0))
+	else if (!b->deferred && !bid_person_ok(b, 0))
 		in_problem(j, "party-mismatch", b->line_sub, "SubmitterName %s "
 		    "is not the name in the signer's certificate",
 		    b->submitter);
@@ -1145,31 +1160,14 @@ static void
 bid_verify(struct in_bid *b)
 {
 	EVP_PKEY	*pub;
-	X509		*x;
-	char		 person[256];
+	X509		*x = NULL;
 
 	pub = ca_verified_key(ex.ca, b->cert_pem, time(NULL));
-	if (b->deferred && pub == NULL) {
-		/* What route_bid would have said, before the chain. */
-		if ((x = ca_cert_parse(b->cert_pem)) == NULL)
-			b->verdict = BID_NOT_X509;
-		else if (ca_cert_subject(b->cert_pem, NULL, 0, NULL, 0, person,
-		    sizeof(person)) == -1 || strcmp(person, b->submitter) != 0)
-			b->verdict = BID_BAD_NAME;
-		else
-			b->verdict = BID_BAD_CERT;
-		X509_free(x);
-		return;
-	}
-	/*
-	 * A certificate whose chain verified is as the CA wrote it: read
-	 * in one pass, its person is what OpenSSL would read.
-	 */
-	if (b->deferred && ca_cert_light_cn(ex.ca, b->cert_pem, person,
-	    sizeof(person)) == -1 && ca_cert_subject(b->cert_pem, NULL, 0,
-	    NULL, 0, person, sizeof(person)) == -1)
-		person[0] = '\0';
-	if (b->deferred && strcmp(person, b->submitter) != 0)
+	/* A deferred certificate: what route_bid would have said first. */
+	if (b->deferred && pub == NULL &&
+	    (x = ca_cert_parse(b->cert_pem)) == NULL)
+		b->verdict = BID_NOT_X509;
+	else if (b->deferred && !bid_person_ok(b, pub != NULL))
 		b->verdict = BID_BAD_NAME;
 	else if (pub == NULL)
 		b->verdict = BID_BAD_CERT;
@@ -1178,6 +1176,7 @@ bid_verify(struct in_bid *b)
 		b->verdict = BID_BAD_SIG;
 	else
 		b->verdict = 0;
+	X509_free(x);
 	EVP_PKEY_free(pub);
 }
 
